@@ -1,0 +1,19 @@
+"""sknar: predictor-based neural architecture search with the Neural Architecture Ranker.
+
+The public API, in the order data flows through it: search spaces with exact
+cost models (:mod:`sknar.spaces`), benchmark loaders (:mod:`sknar.datasets`),
+architecture encoders (:mod:`sknar.encoders`), the ranker and ranking metrics.
+"""
+
+from .encoders import FeatureTensorEncoder, OneHotOpsEncoder
+from .spaces import NASBench201Cell, NASBench201Space
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "FeatureTensorEncoder",
+    "NASBench201Cell",
+    "NASBench201Space",
+    "OneHotOpsEncoder",
+    "__version__",
+]

@@ -1,0 +1,6 @@
+"""Benchmark loaders returning scikit-learn ``Bunch`` objects."""
+
+from ._base import get_data_home
+from ._nasbench201 import load_nasbench201
+
+__all__ = ["get_data_home", "load_nasbench201"]

@@ -1,0 +1,6 @@
+"""scikit-learn transformers turning architectures into feature arrays."""
+
+from ._feature_tensor import FeatureTensorEncoder
+from ._one_hot import OneHotOpsEncoder
+
+__all__ = ["FeatureTensorEncoder", "OneHotOpsEncoder"]

@@ -1,0 +1,109 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.pipeline import make_pipeline
+
+from sknar.encoders import FeatureTensorEncoder, OneHotOpsEncoder
+from sknar.spaces import NASBench201Space
+
+from ._data import nar_nb201_record
+
+SPACE = NASBench201Space()
+RECORD_KEYS = {"cifar10": "cifar10-valid", "cifar100": "cifar100", "ImageNet16-120": "ImageNet16-120"}
+
+
+@pytest.mark.parametrize("dataset", ["cifar10", "cifar100", "ImageNet16-120"])
+def test_feature_tensor_matches_the_nar_record(dataset):
+    record = nar_nb201_record()
+    key = RECORD_KEYS[dataset]
+    X = FeatureTensorEncoder(dataset=dataset, scaling="none").fit_transform([record["arch_str"]])
+    tensor = X.reshape(31, 4, 4)
+    np.testing.assert_array_equal(tensor[0], record["cell_adjacency"])
+    positions = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
+    for cell, (flops, params) in enumerate(
+        zip(record[f"{key}_opt_flops"].values(), record[f"{key}_opt_params"].values())
+    ):
+        expected_flops = np.zeros((4, 4))
+        expected_params = np.zeros((4, 4))
+        for (r, c), f, p in zip(positions, flops, params):
+            expected_flops[r, c], expected_params[r, c] = f, p
+        np.testing.assert_array_equal(tensor[1 + 2 * cell], expected_flops)
+        np.testing.assert_array_equal(tensor[2 + 2 * cell], expected_params)
+
+
+def test_feature_tensor_scaling():
+    cells = SPACE.sample(200, random_state=0)
+    raw = FeatureTensorEncoder(scaling="none").fit_transform(cells).reshape(-1, 31, 16)
+    scaled = FeatureTensorEncoder().fit_transform(cells).reshape(-1, 31, 16)
+    logged = FeatureTensorEncoder(scaling="log").fit_transform(cells).reshape(-1, 31, 16)
+    np.testing.assert_array_equal(scaled[:, 0], raw[:, 0])  # operation codes unscaled
+    assert scaled[:, 1:].max() == pytest.approx(1.0) and scaled[:, 1:].min() == 0.0
+    np.testing.assert_allclose(scaled[:, 1] * raw[:, 1].max(), raw[:, 1], rtol=1e-6)
+    np.testing.assert_allclose(logged[:, 1:], np.log1p(raw[:, 1:]), rtol=1e-6)
+    assert scaled.dtype == np.float32
+
+
+def test_feature_tensor_layout_and_names():
+    enc = FeatureTensorEncoder().fit(SPACE.sample(3, random_state=0))
+    assert (enc.n_tokens_, enc.token_dim_) == (31, 16)
+    names = enc.get_feature_names_out()
+    assert len(names) == 496 and names[1] == "ops_r0c1" and names[16] == "cell0_flops_r0c0"
+    assert names[-1] == "cell14_params_r3c3"
+
+
+def test_one_hot_encoding():
+    cell = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"
+    enc = OneHotOpsEncoder()
+    X = enc.fit_transform([cell])
+    assert X.shape == (1, 30)
+    names = enc.get_feature_names_out()
+    assert set(names[X[0] == 1]) == {
+        "edge0to1_nor_conv_3x3", "edge0to2_none", "edge1to2_skip_connect",
+        "edge0to3_avg_pool_3x3", "edge1to3_nor_conv_1x1", "edge2to3_none",
+    }
+
+
+@pytest.mark.parametrize("encoder", [FeatureTensorEncoder(), OneHotOpsEncoder()])
+def test_input_containers(encoder):
+    cells = SPACE.sample(5, random_state=1)
+    expected = encoder.fit_transform(cells)
+    for container in (np.asarray(cells, dtype=object), pd.Series(cells), tuple(cells),
+                      pd.DataFrame({"arch": cells}), np.asarray(cells)[:, None],
+                      [SPACE.parse(c) for c in cells]):
+        np.testing.assert_array_equal(encoder.transform(container), expected)
+
+
+@pytest.mark.parametrize("encoder", [FeatureTensorEncoder(), OneHotOpsEncoder()])
+def test_bad_input_errors(encoder):
+    good = SPACE.sample(2, random_state=0)
+    with pytest.raises(ValueError, match="position 1.*Unknown operation"):
+        encoder.fit([good[0], "|zero~0|+|none~0|none~1|+|none~0|none~1|none~2|"])
+    with pytest.raises(ValueError, match="single cell"):
+        encoder.fit(good[0])
+    with pytest.raises(ValueError, match="0 cells"):
+        encoder.fit([])
+    with pytest.raises(ValueError, match="shape"):
+        encoder.fit(np.array([good, good], dtype=object).reshape(2, 2))
+    with pytest.raises(ValueError, match="must be a str"):
+        encoder.fit([1.5])
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        type(encoder)().transform(good)
+    with pytest.raises(ValueError, match="dataset|space"):
+        type(encoder)(space="nasbench301").fit(good)
+
+
+def test_encoders_in_pipeline_and_column_transformer():
+    cells = SPACE.sample(60, random_state=0)
+    y = np.arange(60, dtype=float)
+    model = make_pipeline(OneHotOpsEncoder(), RandomForestRegressor(n_estimators=5, random_state=0))
+    assert model.fit(cells, y).predict(cells).shape == (60,)
+    frame = pd.DataFrame({"arch": cells, "other": y})
+    columns = ColumnTransformer([("ops", OneHotOpsEncoder(), ["arch"]),
+                                 ("tensor", FeatureTensorEncoder(), ["arch"])])
+    out = columns.fit_transform(frame)
+    assert out.shape == (60, 30 + 496)
+    assert columns.get_feature_names_out()[0] == "ops__edge0to1_none"

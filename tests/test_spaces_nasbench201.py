@@ -1,0 +1,172 @@
+import csv
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sknar.spaces import EDGES, OPERATIONS, NASBench201Cell, NASBench201Space
+
+from ._data import nar_nb201_record, nb201_file
+
+SPACE = NASBench201Space()
+RECORD_KEYS = {"cifar10": "cifar10-valid", "cifar100": "cifar100", "ImageNet16-120": "ImageNet16-120"}
+ALL_CONV3 = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+
+cells = st.lists(st.sampled_from(OPERATIONS), min_size=6, max_size=6).map(
+    lambda ops: NASBench201Cell(tuple(ops))
+)
+
+
+@given(cells)
+def test_string_round_trip(cell):
+    text = cell.to_string()
+    assert NASBench201Cell.from_string(text) == cell
+    assert SPACE.format(text) == text
+    assert NASBench201Cell.from_codes(cell.codes) == cell
+
+
+@given(cells, st.integers(0, 5))
+def test_edge_order_matches_string(cell, edge):
+    source, target = EDGES[edge]
+    group = cell.to_string().split("+")[target - 1]
+    assert f"|{cell.ops[edge]}~{source}|" in group + "|" or f"{cell.ops[edge]}~{source}" in group
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("|nor_conv_3x3~0|+|nor_conv_3x3~0|conv_5x5~1|+|skip_connect~0|none~1|none~2|", "Unknown operation"),
+        ("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~0|+|skip_connect~0|none~1|none~2|", "Wrong node index"),
+        ("|nor_conv_3x3~1|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|none~2|", "Wrong node index"),
+        ("|nor_conv_3x3~0|+|nor_conv_3x3~0|+|skip_connect~0|none~1|none~2|", "incoming edge"),
+        ("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|", "node groups"),
+        (" |nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|none~2|", "stray"),
+        ("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|none~2|x", "stray"),
+        ("|nor_conv_3x3-0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|none~2|", "not of the form"),
+        (42, "must be a str"),
+    ],
+)
+def test_malformed_strings_raise(text, message):
+    with pytest.raises(ValueError, match=message):
+        SPACE.parse(text)
+    assert text not in SPACE
+
+
+def test_cell_rejects_bad_ops():
+    with pytest.raises(ValueError, match="6 edges"):
+        NASBench201Cell(("none",) * 5)
+    with pytest.raises(ValueError, match="Unknown NAS-Bench-201 operation"):
+        NASBench201Cell(("none",) * 5 + ("conv",))
+
+
+def test_enumerate_yields_every_cell_once():
+    all_cells = list(SPACE.enumerate())
+    assert len(all_cells) == len(SPACE) == 15625
+    assert len(set(all_cells)) == 15625
+    with open(nb201_file("nasbench201_cifar10.csv"), newline="") as handle:
+        benchmark = {row["arch str"] for row in csv.DictReader(handle)}
+    assert set(all_cells) == benchmark
+
+
+def test_sample_is_reproducible_and_distinct():
+    a = SPACE.sample(500, random_state=0)
+    assert a == SPACE.sample(500, random_state=0)
+    assert a != SPACE.sample(500, random_state=1)
+    assert len(set(a)) == 500
+    assert all(c in SPACE for c in a)
+    assert len(SPACE.sample(15625, random_state=0)) == 15625
+    with pytest.raises(ValueError, match="distinct"):
+        SPACE.sample(15626)
+
+
+def test_neighbors_are_the_24_one_edge_mutations():
+    cell = SPACE.sample(1, random_state=3)[0]
+    neighbors = SPACE.neighbors(cell)
+    assert len(neighbors) == len(set(neighbors)) == 24
+    base = SPACE.parse(cell).ops
+    for other in neighbors:
+        assert sum(a != b for a, b in zip(base, SPACE.parse(other).ops)) == 1
+
+
+def test_canonical_induces_the_benchmark_partition():
+    with open(nb201_file("nats_bench.csv"), newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    forms = [SPACE.canonical(r["ArchitectureString"]) for r in rows]
+    pairs = {(form, r["UniqueString"]) for form, r in zip(forms, rows)}
+    assert len(set(forms)) == 6466
+    # a bijection between our classes and the benchmark's
+    assert len(pairs) == 6466 == len({u for _, u in pairs})
+
+
+def test_canonical_ignores_node_order_and_dead_edges():
+    # which of two parallel paths runs through node 1 does not matter
+    a = "|avg_pool_3x3~0|+|none~0|none~1|+|nor_conv_3x3~0|skip_connect~1|none~2|"
+    b = "|nor_conv_3x3~0|+|none~0|none~1|+|avg_pool_3x3~0|skip_connect~1|none~2|"
+    assert SPACE.canonical(a) == SPACE.canonical(b)
+    # the edge into node 1 cannot matter when node 1 feeds nothing
+    c = "|nor_conv_3x3~0|+|avg_pool_3x3~0|none~1|+|none~0|none~1|skip_connect~2|"
+    d = "|nor_conv_1x1~0|+|avg_pool_3x3~0|none~1|+|none~0|none~1|skip_connect~2|"
+    assert SPACE.canonical(c) == SPACE.canonical(d)
+    assert SPACE.canonical(a) != SPACE.canonical(c)
+
+
+@pytest.mark.parametrize("dataset", ["cifar10", "cifar100", "ImageNet16-120"])
+def test_cost_reproduces_the_nar_record(dataset):
+    record = nar_nb201_record()
+    key = RECORD_KEYS[dataset]
+    for cell in (record["arch_str"], SPACE.parse(record["arch_str"])):
+        cost = SPACE.cost(cell, dataset)
+        np.testing.assert_array_equal(cost.edge_flops, list(record[f"{key}_opt_flops"].values()))
+        np.testing.assert_array_equal(cost.edge_params, list(record[f"{key}_opt_params"].values()))
+        assert cost.flops == record[f"{key}_total_flops"]
+        assert cost.params == record[f"{key}_total_params"]
+
+
+def test_cost_totals_quoted_in_the_record():
+    record = nar_nb201_record()
+    got = [(SPACE.cost(record["arch_str"], d).params, SPACE.cost(record["arch_str"], d).flops)
+           for d in ("cifar10", "cifar100", "ImageNet16-120")]
+    assert got == [(129306, 16315008), (135156, 16320768), (136456, 4086272)]
+
+
+def test_params_match_the_benchmark_counts():
+    # NASLib's params_M are NAS-Bench-201's own parameter counts (in millions)
+    with open(nb201_file("naslib_nb201_cost_sample.csv"), newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 2173
+    for dataset in ("cifar10", "cifar100", "ImageNet16-120"):
+        subset = [r for r in rows if r["dataset"] == dataset]
+        costs = SPACE.costs([r["arch_str"] for r in subset], dataset)
+        expected = np.array([float(r["params_M"]) for r in subset])
+        np.testing.assert_allclose(costs.params / 1e6, expected, atol=5e-7)
+
+
+def test_benchmark_counting_convention():
+    nar = SPACE.cost(ALL_CONV3, "cifar10")
+    api = SPACE.cost(ALL_CONV3, "cifar10", counting="benchmark")
+    assert api.params == nar.params == 1531546
+    # convolutions and linear (with bias) only: the benchmark's 220.12 MFLOPs
+    assert api.flops == 220119690
+    assert (api.edge_flops == 16 * 9 * 16 * 32 * 32).all()  # equal MACs in every stage
+    none_cell = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+    assert SPACE.cost(none_cell, "cifar10", counting="benchmark").edge_flops.sum() == 0
+    with pytest.raises(ValueError, match="counting"):
+        SPACE.cost(ALL_CONV3, "cifar10", counting="macs")
+    with pytest.raises(ValueError, match="dataset"):
+        SPACE.cost(ALL_CONV3, "svhn")
+
+
+def test_vectorised_costs_match_single_cell_costs():
+    sample = SPACE.sample(50, random_state=0)
+    batch = SPACE.costs(sample, "ImageNet16-120")
+    assert batch.edge_flops.shape == (50, 15, 6)
+    for i, cell in enumerate(sample[:10]):
+        one = SPACE.cost(cell, "ImageNet16-120")
+        np.testing.assert_array_equal(batch.edge_flops[i], one.edge_flops)
+        assert batch.params[i] == one.params and batch.flops[i] == one.flops
+
+
+def test_costs_names_the_bad_cell():
+    with pytest.raises(ValueError, match="position 1"):
+        SPACE.costs([ALL_CONV3, "|bad|"], "cifar10")
