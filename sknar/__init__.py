@@ -6,12 +6,14 @@ architecture encoders (:mod:`sknar.encoders`), the ranker and ranking metrics.
 """
 
 from .encoders import FeatureTensorEncoder, OneHotOpsEncoder
+from .ranker import NARRanker
 from .spaces import NASBench201Cell, NASBench201Space
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "FeatureTensorEncoder",
+    "NARRanker",
     "NASBench201Cell",
     "NASBench201Space",
     "OneHotOpsEncoder",

@@ -73,8 +73,15 @@ def _download(remote, target):
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(remote.url, timeout=60) as response:
-            shutil.copyfileobj(response, out)
+        try:
+            with os.fdopen(handle, "wb") as out, urllib.request.urlopen(remote.url, timeout=60) as response:
+                shutil.copyfileobj(response, out)
+        except OSError as exc:
+            raise OSError(
+                f"Could not download {remote.filename} from {remote.url} ({exc}). Nothing was "
+                f"saved; place the file in {target.parent} or set SKNAR_DATA_HOME to a folder "
+                "that holds it."
+            ) from exc
         actual = _sha256(tmp_name)
         if actual != remote.sha256:
             raise OSError(

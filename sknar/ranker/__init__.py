@@ -1,0 +1,7 @@
+"""The Neural Architecture Ranker: torch network, tiers and scikit-learn estimator."""
+
+from ._estimator import NARRanker, WarmupInverseSqrt
+from ._network import NARLoss, NARNetwork
+from ._tiers import assign_tiers
+
+__all__ = ["NARLoss", "NARNetwork", "NARRanker", "WarmupInverseSqrt", "assign_tiers"]

@@ -1,0 +1,415 @@
+"""NARRanker: the Neural Architecture Ranker as a scikit-learn estimator on skorch."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch import NeuralNet
+from skorch.callbacks import LRScheduler
+from skorch.dataset import unpack_data
+from skorch.utils import to_tensor
+
+from ..metrics import kendall_tau
+from ._network import NARLoss, NARNetwork
+from ._tiers import assign_tiers
+
+# Token layouts of the feature tensors of the supported spaces, by feature count.
+_KNOWN_TOKEN_DIMS = {31 * 16: 16, 19 * 49: 49}
+_PREDICT_BATCH = 256
+# Operation codes of the supported spaces fit below this bound.
+_N_OP_CODES = 8
+
+
+def _is_op_codes(values):
+    return bool(np.all((values >= 0) & (values < _N_OP_CODES) & (values == np.round(values))))
+
+
+class WarmupInverseSqrt:
+    """The Transformer learning-rate schedule as a multiplier of the peak rate.
+
+    Rises linearly over ``warmup_steps`` batches to 1, then decays as
+    ``sqrt(warmup_steps / step)`` (Vaswani et al., 2017). A class, not a
+    lambda, so that fitted rankers pickle.
+    """
+
+    def __init__(self, warmup_steps):
+        self.warmup_steps = warmup_steps
+
+    def __call__(self, step):
+        if self.warmup_steps == 0:
+            return 1.0
+        step = step + 1
+        return min(step / self.warmup_steps, (self.warmup_steps / step) ** 0.5)
+
+
+class _NARNet(NeuralNet):
+    """skorch net that keeps the network's tier embeddings up to date.
+
+    Each epoch starts a new running mean per tier; each training batch adds
+    its detached encodings to the mean of their ground-truth tier. When
+    training ends, the means are recomputed from the whole training set in
+    evaluation mode, so predictions use the final encoder.
+    """
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
+        self.module_.reset_tier_statistics()
+
+    def train_step_single(self, batch, **fit_params):
+        step = super().train_step_single(batch, **fit_params)
+        _, yi = unpack_data(batch)
+        tiers = to_tensor(yi, device=self.device)[:, 0].long()
+        self.module_.update_tier_embeddings(step["y_pred"][2], tiers)
+        return step
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        self.module_.reset_tier_statistics()
+        self._set_training(False)
+        with torch.no_grad():
+            for Xi, yi in self.get_iterator(self.get_dataset(X, y), training=False):
+                encoded = self.module_.encode(to_tensor(Xi, device=self.device))
+                tiers = to_tensor(yi, device=self.device)[:, 0].long()
+                self.module_.update_tier_embeddings(encoded, tiers)
+
+
+class NARRanker(RegressorMixin, BaseEstimator):
+    """Neural Architecture Ranker: a tier-aware transformer that ranks architectures.
+
+    The training accuracies are sorted and cut into ``n_tiers`` equal-sized
+    quality tiers (tier 0 the best). A transformer encoder reads each
+    architecture's feature tensor as a sequence of tokens; the decoder matches
+    the encoding against learned tier embeddings to classify the architecture
+    into a tier, and a score head gives a scalar ranking score, trained with a
+    pairwise logistic ranking loss (weighted by ``loss_factor``) next to the
+    tier cross-entropy (Guo et al., 2022). Training runs on skorch.
+
+    Parameters
+    ----------
+    n_tiers : int, default=5
+        Number of quality tiers.
+    d_model : int, default=40
+        Width of the transformer (must be divisible by ``n_heads``).
+    n_heads : int, default=4
+        Attention heads.
+    n_encoder_layers : int, default=2
+        Transformer encoder layers.
+    n_decoder_layers : int, default=1
+        Transformer decoder layers.
+    dim_feedforward : int, default=128
+        Hidden width of the transformer layers' feed-forward blocks.
+    head_hidden : int, default=256
+        Hidden width of the tier projection and of the score MLP.
+    dropout : float, default=0.0
+        Dropout of the transformer layers.
+    loss_factor : float, default=10.0
+        Weight of the pairwise ranking loss next to the tier cross-entropy
+        (the paper uses 1 on NAS-Bench-201; a larger weight ranks better in
+        ``benchmarks/ranking.py`` because the score head is what ranks).
+    max_epochs : int, default=60
+        Training epochs.
+    batch_size : int, default=64
+        Training batch size; the ranking loss uses every ordered pair in a batch.
+    lr : float, default=2e-3
+        Peak learning rate of AdamW.
+    warmup_steps : int, default=100
+        Batches of linear warm-up before the inverse square-root decay of the
+        Transformer schedule (0 keeps the rate constant).
+    weight_decay : float, default=0.01
+        AdamW weight decay.
+    op_token : {"auto", "categorical", "numeric"}, default="auto"
+        Whether the first token holds integer operation codes (channel 0 of
+        the feature tensor) to embed as categories. ``"auto"`` decides from
+        the training data: categorical when its first token holds only
+        integers in ``[0, 8)``.
+    token_dim : int, default=None
+        Values per token when ``X`` is 2-D. ``None`` recognises the feature
+        tensors of :class:`~sknar.encoders.FeatureTensorEncoder` (496 features:
+        31 tokens of 16; 931 features: 19 tokens of 49) and otherwise makes
+        each feature a token. A 3-D ``X`` of shape ``(n, tokens, dim)`` sets it.
+    device : str, default="cpu"
+        Any device torch knows (``"cuda"``, ``"mps"``, ...).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling and dropout; with an int, fits
+        on the CPU are reproducible bit for bit.
+    verbose : int, default=0
+        Print skorch's per-epoch log when positive.
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra skorch callbacks (e.g. early stopping, checkpoints).
+
+    Attributes
+    ----------
+    net_ : skorch.NeuralNet
+        The fitted skorch net; ``net_.module_`` is the :class:`NARNetwork`.
+    tier_boundaries_ : ndarray of shape (n_tiers - 1,)
+        Lowest training accuracy in each tier but the last (see
+        :func:`~sknar.ranker.assign_tiers`).
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    n_tokens_, token_dim_ : int
+        Token layout of the inputs.
+    categorical_op_token_ : bool
+        Whether the first token is embedded as operation codes.
+    history_ : skorch.History
+        Per-epoch training history (loss, duration).
+
+    See Also
+    --------
+    sknar.encoders.FeatureTensorEncoder : the feature tensor this model reads.
+    sknar.metrics.kendall_tau : the metric of :meth:`score`.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sknar import FeatureTensorEncoder, NARRanker, NASBench201Space
+    >>> from sknar.datasets import load_nasbench201
+    >>> bench = load_nasbench201("cifar10")
+    >>> model = make_pipeline(FeatureTensorEncoder(),
+    ...                       NARRanker(max_epochs=3, random_state=0))
+    >>> model = model.fit(bench.data[:200], bench.target[:200])
+    >>> model.predict(bench.data[200:205]).shape
+    (5,)
+    >>> model[-1].predict_tier(model[0].transform(bench.data[200:205])).shape
+    (5,)
+    """
+
+    _parameter_constraints = {
+        "n_tiers": [Interval(Integral, 2, None, closed="left")],
+        "d_model": [Interval(Integral, 1, None, closed="left")],
+        "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "n_encoder_layers": [Interval(Integral, 1, None, closed="left")],
+        "n_decoder_layers": [Interval(Integral, 1, None, closed="left")],
+        "dim_feedforward": [Interval(Integral, 1, None, closed="left")],
+        "head_hidden": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "loss_factor": [Interval(Real, 0, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "warmup_steps": [Interval(Integral, 0, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "op_token": [StrOptions({"auto", "categorical", "numeric"})],
+        "token_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+
+    def __init__(
+        self,
+        n_tiers=5,
+        *,
+        d_model=40,
+        n_heads=4,
+        n_encoder_layers=2,
+        n_decoder_layers=1,
+        dim_feedforward=128,
+        head_hidden=256,
+        dropout=0.0,
+        loss_factor=10.0,
+        max_epochs=60,
+        batch_size=64,
+        lr=2e-3,
+        warmup_steps=100,
+        weight_decay=0.01,
+        op_token="auto",
+        token_dim=None,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        self.n_tiers = n_tiers
+        self.d_model = d_model
+        self.n_heads = n_heads
+        self.n_encoder_layers = n_encoder_layers
+        self.n_decoder_layers = n_decoder_layers
+        self.dim_feedforward = dim_feedforward
+        self.head_hidden = head_hidden
+        self.dropout = dropout
+        self.loss_factor = loss_factor
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.warmup_steps = warmup_steps
+        self.weight_decay = weight_decay
+        self.op_token = op_token
+        self.token_dim = token_dim
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    def _flatten(self, X):
+        """Accept 3-D ``(n, tokens, dim)`` input by flattening it; return its token dim."""
+        if getattr(X, "ndim", None) == 3:
+            return np.asarray(X).reshape(len(X), -1), X.shape[2]
+        return X, None
+
+    def _token_dim(self, n_features, token_dim_3d):
+        token_dim = token_dim_3d or self.token_dim or _KNOWN_TOKEN_DIMS.get(n_features, 1)
+        if n_features % token_dim:
+            raise ValueError(
+                f"X has {n_features} features, which is not a whole number of tokens of "
+                f"token_dim={token_dim}."
+            )
+        return token_dim
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the ranker.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_tokens, token_dim)
+            Encoded architectures, e.g. the output of
+            :class:`~sknar.encoders.FeatureTensorEncoder`.
+        y : array-like of shape (n_samples,)
+            Accuracies (higher is better); at least ``n_tiers`` samples.
+
+        Returns
+        -------
+        self : NARRanker
+        """
+        X, token_dim_3d = self._flatten(X)
+        X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
+        if self.d_model % self.n_heads:
+            raise ValueError(
+                f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}."
+            )
+        self.token_dim_ = self._token_dim(X.shape[1], token_dim_3d)
+        self.n_tokens_ = X.shape[1] // self.token_dim_
+        codes_ok = _is_op_codes(X[:, : self.token_dim_])
+        if self.op_token == "categorical" and not codes_ok:
+            raise ValueError(
+                f"op_token='categorical' needs integer operation codes in [0, {_N_OP_CODES}) "
+                "in the first token of X."
+            )
+        self.categorical_op_token_ = self.op_token == "categorical" or (
+            self.op_token == "auto" and codes_ok
+        )
+        tiers, self.tier_boundaries_ = assign_tiers(y, self.n_tiers)
+        targets = np.column_stack([tiers, y]).astype(np.float32)
+
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        callbacks = [
+            ("lr_schedule", LRScheduler(
+                policy=torch.optim.lr_scheduler.LambdaLR,
+                lr_lambda=WarmupInverseSqrt(self.warmup_steps),
+                step_every="batch",
+            )),
+        ] + list(self.callbacks or [])
+        self.net_ = _NARNet(
+            module=NARNetwork,
+            module__n_tokens=self.n_tokens_,
+            module__token_dim=self.token_dim_,
+            module__n_tiers=self.n_tiers,
+            module__d_model=self.d_model,
+            module__n_heads=self.n_heads,
+            module__n_encoder_layers=self.n_encoder_layers,
+            module__n_decoder_layers=self.n_decoder_layers,
+            module__dim_feedforward=self.dim_feedforward,
+            module__dropout=self.dropout,
+            module__head_hidden=self.head_hidden,
+            module__n_op_codes=_N_OP_CODES if self.categorical_op_token_ else None,
+            criterion=NARLoss,
+            criterion__loss_factor=self.loss_factor,
+            optimizer=torch.optim.AdamW,
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            iterator_train__shuffle=True,
+            iterator_train__generator=torch.Generator().manual_seed(seed),
+            train_split=None,
+            callbacks=callbacks,
+            device=self.device,
+            verbose=self.verbose,
+        )
+        # Seed initialisation and dropout without disturbing the caller's global RNG.
+        with torch.random.fork_rng(devices=[] if str(self.device) == "cpu" else None):
+            torch.manual_seed(seed)
+            self.net_.fit(X, targets)
+        self.history_ = self.net_.history
+        return self
+
+    def _encode_batches(self, X, method):
+        check_is_fitted(self)
+        X, token_dim_3d = self._flatten(X)
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        if token_dim_3d is not None and token_dim_3d != self.token_dim_:
+            raise ValueError(f"X has tokens of {token_dim_3d} values, the ranker was fitted on {self.token_dim_}.")
+        if self.categorical_op_token_ and not _is_op_codes(X[:, : self.token_dim_]):
+            raise ValueError(
+                "The first token of X must hold integer operation codes in "
+                f"[0, {_N_OP_CODES}), as in the data the ranker was fitted on."
+            )
+        module = self.net_.module_
+        module.eval()
+        outputs = []
+        with torch.no_grad():
+            for start in range(0, len(X), _PREDICT_BATCH):
+                batch = to_tensor(X[start:start + _PREDICT_BATCH], device=self.net_.device)
+                outputs.append(method(module, module.encode(batch)).cpu().numpy())
+        return np.concatenate(outputs)
+
+    def predict(self, X):
+        """Ranking scores, higher for architectures predicted to be better.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_tokens, token_dim)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            Comparable across architectures, not on the accuracy scale.
+        """
+        return self._encode_batches(X, NARNetwork.score).astype(np.float64)
+
+    def predict_proba(self, X):
+        """Probability of each tier (column 0 the best tier).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_tiers)
+        """
+        logits = torch.from_numpy(self._encode_batches(X, NARNetwork.classify))
+        return torch.softmax(logits.double(), dim=1).numpy()
+
+    def predict_tier(self, X):
+        """Most likely tier of each architecture, 0 the best.
+
+        Returns
+        -------
+        tiers : ndarray of int64, shape (n_samples,)
+        """
+        return self.predict_proba(X).argmax(axis=1)
+
+    def score(self, X, y, sample_weight=None):
+        """Kendall's tau between :meth:`predict` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : None
+            Not supported; must be None.
+
+        Returns
+        -------
+        tau : float
+        """
+        if sample_weight is not None:
+            raise ValueError("NARRanker.score does not support sample_weight.")
+        return kendall_tau(y, self.predict(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags

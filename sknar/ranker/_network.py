@@ -1,0 +1,186 @@
+"""The Neural Architecture Ranker network (a torch module; no scikit-learn here)."""
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+def sinusoidal_positions(n_positions, d_model):
+    """The Transformer's fixed sinusoidal position table, shape ``(n_positions, d_model)``."""
+    position = torch.arange(n_positions, dtype=torch.float32)[:, None]
+    frequency = torch.exp(
+        torch.arange(0, d_model, 2, dtype=torch.float32) * (-math.log(10000.0) / d_model)
+    )
+    table = torch.zeros(n_positions, d_model)
+    table[:, 0::2] = torch.sin(position * frequency)
+    table[:, 1::2] = torch.cos(position * frequency[: d_model // 2])
+    return table
+
+
+class NARNetwork(nn.Module):
+    """Tier-aware transformer ranker (Guo et al., 2022).
+
+    An architecture's feature tensor is a sequence of ``n_tokens`` tokens of
+    ``token_dim`` values. Tokens are linearly embedded, given sinusoidal
+    positions and encoded by a transformer encoder. The *tier embeddings* are,
+    for each quality tier, the running mean of the (detached) encoder outputs
+    of the training architectures in that tier; each is decoded against an
+    architecture's encoding by a transformer decoder (cross-attention), the
+    decoded sequences of all tiers are summed and projected to tier logits.
+    A score head (MLP on the encoding) gives a scalar ranking score.
+
+    Parameters
+    ----------
+    n_tokens, token_dim : int
+        Layout of the input: ``(batch, n_tokens, token_dim)``.
+    n_tiers : int
+        Number of quality tiers (tier 0 the best).
+    d_model, n_heads, n_encoder_layers, n_decoder_layers, dim_feedforward : int
+        Transformer sizes.
+    dropout : float
+        Dropout in the transformer layers.
+    head_hidden : int
+        Hidden width of the tier projection and of the score MLP.
+    n_op_codes : int or None
+        If set, the first token holds integer operation codes in
+        ``[0, n_op_codes)`` (the adjacency-with-operations channel) and is
+        embedded linearly from their one-hot indicators: codes are categories,
+        and a linear map of their raw values could not tell ``none`` (0) from
+        ``skip_connect`` (1) and ``avg_pool_3x3`` (4) without learning
+        thresholds. The other tokens are embedded linearly from their values.
+    """
+
+    def __init__(self, n_tokens, token_dim, n_tiers=5, d_model=64, n_heads=4,
+                 n_encoder_layers=2, n_decoder_layers=1, dim_feedforward=128,
+                 dropout=0.1, head_hidden=256, n_op_codes=None):
+        super().__init__()
+        self.n_tokens, self.n_tiers, self.d_model = n_tokens, n_tiers, d_model
+        self.n_op_codes = n_op_codes
+        self.embed = nn.Linear(token_dim, d_model)
+        if n_op_codes is not None:
+            self.embed_ops = nn.Linear(token_dim * n_op_codes, d_model)
+        self.register_buffer("positions", sinusoidal_positions(n_tokens, d_model), persistent=False)
+        self.input_norm = nn.LayerNorm(d_model)
+        self.encoder = nn.TransformerEncoder(
+            nn.TransformerEncoderLayer(d_model, n_heads, dim_feedforward, dropout, batch_first=True),
+            n_encoder_layers, enable_nested_tensor=False,
+        )
+        self.tier_embed = nn.Linear(d_model, d_model)
+        self.decoder = nn.TransformerDecoder(
+            nn.TransformerDecoderLayer(d_model, n_heads, dim_feedforward, dropout, batch_first=True),
+            n_decoder_layers,
+        )
+        flat = n_tokens * d_model
+        self.tier_head = nn.Sequential(
+            nn.Linear(flat, head_hidden, bias=False), nn.ReLU(), nn.Linear(head_hidden, n_tiers)
+        )
+        self.score_head = nn.Sequential(nn.Linear(flat, head_hidden), nn.ReLU(), nn.Linear(head_hidden, 1))
+        # Tier embeddings used by the decoder, and the running sums that build them.
+        self.register_buffer("tier_embeddings", torch.zeros(n_tiers, n_tokens, d_model))
+        self.register_buffer("tier_sums", torch.zeros(n_tiers, n_tokens, d_model))
+        self.register_buffer("tier_counts", torch.zeros(n_tiers))
+        for parameter in self.parameters():
+            if parameter.dim() > 1:
+                nn.init.xavier_uniform_(parameter)
+
+    def encode(self, X):
+        """Encoder output, shape ``(batch, n_tokens, d_model)``, from flat or 3-D input."""
+        X = X.reshape(X.shape[0], self.n_tokens, -1)
+        if self.n_op_codes is None:
+            tokens = self.embed(X)
+        else:
+            codes = F.one_hot(X[:, 0].long(), self.n_op_codes).to(X.dtype).flatten(1)
+            tokens = torch.cat([self.embed_ops(codes)[:, None], self.embed(X[:, 1:])], dim=1)
+        tokens = self.input_norm(tokens + self.positions)
+        return self.encoder(tokens)
+
+    def score(self, encoded):
+        """Scalar ranking score per architecture (higher is better)."""
+        return self.score_head(encoded.flatten(1)).squeeze(1)
+
+    def classify(self, encoded):
+        """Tier logits: every tier embedding decoded against every encoding, in one pass."""
+        decoded = self._decode_tiers(self.tier_embed(self.tier_embeddings), encoded)
+        logits = self.tier_head(decoded.sum(dim=1).flatten(1))
+        return logits * self.d_model ** -0.5
+
+    def _decode_tiers(self, tiers, memory):
+        """Run ``self.decoder`` on each tier sequence against each encoding.
+
+        Equal to applying the decoder to every (architecture, tier) pair, but
+        batched so that nothing is computed twice: in the first layer the
+        self-attention reads only the tier embeddings, so it runs once for all
+        architectures; cross-attention does not mix queries, so the tiers of
+        one architecture share a single attention call (and key/value
+        projection) as one long query sequence.
+
+        Parameters
+        ----------
+        tiers : tensor of shape (n_tiers, n_tokens, d_model)
+        memory : tensor of shape (batch, n_tokens, d_model)
+
+        Returns
+        -------
+        decoded : tensor of shape (batch, n_tiers, n_tokens, d_model)
+        """
+        batch, (n_tiers, n_tokens, d_model) = memory.shape[0], tiers.shape
+        x = tiers
+        for depth, layer in enumerate(self.decoder.layers):
+            attended = layer.self_attn(x, x, x, need_weights=False)[0]
+            x = layer.norm1(x + layer.dropout1(attended))
+            if depth == 0:
+                x = x.expand(batch, -1, -1, -1)
+            x = x.reshape(batch, n_tiers * n_tokens, d_model)
+            attended = layer.multihead_attn(x, memory, memory, need_weights=False)[0]
+            x = layer.norm2(x + layer.dropout2(attended))
+            hidden = layer.dropout(layer.activation(layer.linear1(x)))
+            x = layer.norm3(x + layer.dropout3(layer.linear2(hidden)))
+            x = x.reshape(batch * n_tiers, n_tokens, d_model)
+        return x.view(batch, n_tiers, n_tokens, d_model)
+
+    def forward(self, X):
+        """Return ``(tier_logits, scores, encoded)``."""
+        encoded = self.encode(X)
+        return self.classify(encoded), self.score(encoded), encoded
+
+    @torch.no_grad()
+    def reset_tier_statistics(self):
+        """Start a new running mean (the last means stay in use until replaced)."""
+        self.tier_sums.zero_()
+        self.tier_counts.zero_()
+
+    @torch.no_grad()
+    def update_tier_embeddings(self, encoded, tiers):
+        """Add detached encodings to their ground-truth tier's running mean."""
+        encoded = encoded.detach()
+        self.tier_sums.index_add_(0, tiers, encoded)
+        self.tier_counts.index_add_(0, tiers, torch.ones_like(tiers, dtype=self.tier_counts.dtype))
+        seen = self.tier_counts > 0
+        self.tier_embeddings[seen] = self.tier_sums[seen] / self.tier_counts[seen, None, None]
+
+
+class NARLoss(nn.Module):
+    """Tier cross-entropy plus ``loss_factor`` times the pairwise logistic ranking loss.
+
+    The target is a ``(batch, 2)`` tensor of ``(tier, accuracy)``. The ranking
+    loss averages ``log(1 + exp(-(s_i - s_j) * sign(y_i - y_j)))`` over every
+    ordered pair of the batch whose accuracies differ.
+    """
+
+    def __init__(self, loss_factor=1.0):
+        super().__init__()
+        self.loss_factor = loss_factor
+
+    def forward(self, y_pred, y_true):
+        logits, scores, _ = y_pred
+        tiers, accuracy = y_true[:, 0].long(), y_true[:, 1]
+        loss = F.cross_entropy(logits, tiers)
+        if self.loss_factor:
+            sign = torch.sign(accuracy[:, None] - accuracy[None, :])
+            pairs = sign != 0
+            if pairs.any():
+                margin = (scores[:, None] - scores[None, :]) * sign
+                loss = loss + self.loss_factor * F.softplus(-margin[pairs]).mean()
+        return loss

@@ -1,0 +1,168 @@
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from skorch.callbacks import Callback
+
+from sknar import FeatureTensorEncoder, NARRanker
+from sknar.datasets import load_nasbench201
+from sknar.metrics import kendall_tau_scorer
+
+TINY = dict(d_model=8, n_heads=2, dim_feedforward=16, head_hidden=16, max_epochs=3, batch_size=32)
+
+
+@pytest.fixture(scope="module")
+def bench():
+    bench = load_nasbench201("cifar10")
+    rng = np.random.RandomState(0)
+    index = rng.choice(len(bench.data), 600, replace=False)
+    X = FeatureTensorEncoder().fit_transform(bench.data[index])
+    return X, bench.target[index], bench.test_target[index]
+
+
+def test_fit_predict_shapes_and_attributes(bench):
+    X, y, _ = bench
+    model = NARRanker(random_state=0, **TINY).fit(X[:200], y[:200])
+    assert model.n_features_in_ == 496
+    assert (model.n_tokens_, model.token_dim_) == (31, 16)
+    assert model.categorical_op_token_
+    assert model.tier_boundaries_.shape == (4,)
+    assert np.all(np.diff(model.tier_boundaries_) < 0)
+    assert len(model.history_) == 3 and "train_loss" in model.history_[-1]
+    assert model.predict(X[200:]).shape == (400,)
+    proba = model.predict_proba(X[200:])
+    assert proba.shape == (400, 5)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    tiers = model.predict_tier(X[200:])
+    assert tiers.dtype.kind == "i" and tiers.min() >= 0 and tiers.max() < 5
+    np.testing.assert_array_equal(tiers, proba.argmax(axis=1))
+    assert -1.0 <= model.score(X[200:], y[200:]) <= 1.0
+
+
+def test_learns_to_rank_nasbench201(bench):
+    X, y, test_y = bench
+    model = NARRanker(random_state=0, max_epochs=15).fit(X[:400], y[:400])
+    assert model.score(X[400:], y[400:]) > 0.6
+    assert model.score(X[400:], test_y[400:]) > 0.6
+    # the tier classifier learns too: the predicted best tier is better on average
+    tiers = model.predict_tier(X[400:])
+    assert y[400:][tiers == tiers.min()].mean() > y[400:][tiers == tiers.max()].mean() + 5
+
+
+def test_same_seed_same_result_bit_for_bit(bench):
+    X, y, _ = bench
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    a = NARRanker(random_state=7, **TINY).fit(X[:200], y[:200])
+    after = torch.rand(1)
+    assert before == after  # the caller's global torch RNG is left alone
+    b = NARRanker(random_state=7, **TINY).fit(X[:200], y[:200])
+    c = NARRanker(random_state=8, **TINY).fit(X[:200], y[:200])
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    assert not np.array_equal(a.predict(X), c.predict(X))
+
+
+def test_pickle_and_joblib_round_trips(bench, tmp_path):
+    X, y, _ = bench
+    model = NARRanker(random_state=0, **TINY).fit(X[:200], y[:200])
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(X), model.predict(X))
+    np.testing.assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
+    joblib.dump(model, tmp_path / "ranker.joblib")
+    loaded = joblib.load(tmp_path / "ranker.joblib")
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    torch.testing.assert_close(loaded.net_.module_.tier_embeddings, model.net_.module_.tier_embeddings)
+
+
+def test_three_dimensional_input_is_the_same_as_flat(bench):
+    X, y, _ = bench
+    flat = NARRanker(random_state=0, **TINY).fit(X[:200], y[:200])
+    cube = NARRanker(random_state=0, **TINY).fit(X[:200].reshape(200, 31, 16), y[:200])
+    np.testing.assert_array_equal(flat.predict(X), cube.predict(X.reshape(-1, 31, 16)))
+    with pytest.raises(ValueError, match="tokens of 8 values"):
+        cube.predict(X.reshape(-1, 62, 8))
+
+
+def test_generic_numeric_features():
+    rng = np.random.RandomState(0)
+    X = rng.randn(100, 6)
+    y = X[:, 0] + 0.1 * rng.randn(100)
+    model = NARRanker(random_state=0, **{**TINY, "max_epochs": 20}).fit(X, y)
+    assert (model.n_tokens_, model.token_dim_) == (6, 1)
+    assert not model.categorical_op_token_
+    assert model.score(X, y) > 0.5
+    chunked = NARRanker(token_dim=3, random_state=0, **TINY).fit(X, y)
+    assert chunked.n_tokens_ == 2
+    with pytest.raises(ValueError, match="whole number of tokens"):
+        NARRanker(token_dim=4, **TINY).fit(X, y)
+    with pytest.raises(ValueError, match="op_token='categorical'"):
+        NARRanker(op_token="categorical", **TINY).fit(X, y)
+
+
+def test_pipeline_as_in_the_issue():
+    bench = load_nasbench201("cifar10")
+    model = make_pipeline(FeatureTensorEncoder(dataset="cifar10"), NARRanker(random_state=0, **TINY))
+    model.fit(bench.data[:300], bench.target[:300])
+    assert -1 <= model.score(bench.data[300:600], bench.target[300:600]) <= 1
+
+
+def test_clone_set_params_and_grid_search(bench):
+    X, y, _ = bench
+    ranker = NARRanker(random_state=0, **TINY)
+    assert clone(ranker).get_params() == ranker.get_params()
+    assert ranker.set_params(n_tiers=3).n_tiers == 3
+    search = GridSearchCV(NARRanker(random_state=0, **TINY), {"n_tiers": [2, 5]}, cv=2,
+                          scoring=kendall_tau_scorer)
+    search.fit(X[:160], y[:160])
+    assert set(search.cv_results_["param_n_tiers"]) == {2, 5}
+    assert search.best_estimator_.predict(X[:5]).shape == (5,)
+
+
+def test_user_callbacks_run():
+    class CountEpochs(Callback):
+        def initialize(self):
+            self.epochs = 0
+            return self
+
+        def on_epoch_end(self, net, **kwargs):
+            self.epochs += 1
+
+    counter = CountEpochs()
+    rng = np.random.RandomState(0)
+    NARRanker(callbacks=[("count", counter)], **TINY).fit(rng.rand(20, 4), rng.rand(20))
+    assert counter.epochs == 3
+
+
+def test_bad_input_errors(bench):
+    X, y, _ = bench
+    with pytest.raises(ValueError, match="NaN"):
+        NARRanker(**TINY).fit(X[:20], np.r_[np.nan, y[1:20]])
+    with pytest.raises(ValueError, match="infinity"):
+        NARRanker(**TINY).fit(X[:20], np.r_[np.inf, y[1:20]])
+    with pytest.raises(ValueError, match="Cannot cut 3 sample"):
+        NARRanker(**TINY).fit(X[:3], y[:3])
+    with pytest.raises(NotFittedError):
+        NARRanker().predict(X[:3])
+    with pytest.raises(ValueError, match="could not convert|dtype"):
+        NARRanker(**TINY).fit(np.array([["a", "b"]] * 10), y[:10])
+    with pytest.raises(ValueError, match="divisible"):
+        NARRanker(d_model=10, n_heads=4).fit(X[:20], y[:20])
+    with pytest.raises(ValueError, match="n_tiers"):
+        NARRanker(n_tiers=1).fit(X[:20], y[:20])
+    model = NARRanker(random_state=0, **TINY).fit(X[:50], y[:50])
+    with pytest.raises(ValueError, match="features"):
+        model.predict(X[:5, :100])
+    bad_codes = X[:5].copy()
+    bad_codes[:, 1] = 0.5
+    with pytest.raises(ValueError, match="operation codes"):
+        model.predict(bad_codes)
+    with pytest.raises(ValueError, match="sample_weight"):
+        model.score(X[:5], y[:5], sample_weight=np.ones(5))

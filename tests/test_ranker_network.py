@@ -1,0 +1,70 @@
+import torch
+
+from sknar.ranker import NARLoss, NARNetwork
+
+
+def _network(**kwargs):
+    torch.manual_seed(0)
+    params = dict(n_tokens=31, token_dim=16, n_tiers=5, d_model=16, n_heads=2,
+                  n_encoder_layers=1, n_decoder_layers=2, dim_feedforward=32, dropout=0.0,
+                  head_hidden=16)
+    params.update(kwargs)
+    return NARNetwork(**params).eval()
+
+
+def test_forward_shapes_and_flat_or_3d_input():
+    net = _network()
+    X = torch.rand(7, 31 * 16)
+    logits, scores, encoded = net(X)
+    assert logits.shape == (7, 5) and scores.shape == (7,) and encoded.shape == (7, 31, 16)
+    torch.testing.assert_close(net(X.view(7, 31, 16))[0], logits)
+
+
+def test_batched_decoding_equals_a_loop_over_tiers():
+    net = _network()
+    with torch.no_grad():
+        net.tier_embeddings.normal_()
+        encoded = net.encode(torch.rand(4, 31 * 16))
+        tiers = net.tier_embed(net.tier_embeddings)
+        summed = sum(net.decoder(tiers[t].expand(4, -1, -1), encoded) for t in range(5))
+        expected = net.tier_head(summed.flatten(1)) * 16 ** -0.5
+        torch.testing.assert_close(net.classify(encoded), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_tier_embeddings_are_running_means_of_detached_encodings():
+    net = _network()
+    a, b, c = torch.rand(3, 31, 16, requires_grad=True)
+    net.update_tier_embeddings(torch.stack([a, b]), torch.tensor([0, 2]))
+    net.update_tier_embeddings(c[None], torch.tensor([0]))
+    torch.testing.assert_close(net.tier_embeddings[0], ((a + c) / 2).detach())
+    torch.testing.assert_close(net.tier_embeddings[2], b.detach())
+    assert not net.tier_embeddings.requires_grad
+    assert net.tier_embeddings[1].abs().sum() == 0  # unseen tier stays as it was
+    net.reset_tier_statistics()
+    torch.testing.assert_close(net.tier_embeddings[2], b.detach())  # kept until replaced
+    assert net.tier_counts.sum() == 0
+    assert {"tier_embeddings", "tier_sums", "tier_counts"} <= set(net.state_dict())
+
+
+def test_operation_token_is_categorical():
+    net = _network(n_op_codes=8)
+    X = torch.zeros(2, 31, 16)
+    X[1, 0, 1] = 4.0  # avg_pool_3x3 instead of none on one edge
+    encoded = net.encode(X)
+    assert not torch.allclose(encoded[0], encoded[1])
+    codes = torch.nn.functional.one_hot(X[:, 0].long(), 8).float().flatten(1)
+    torch.testing.assert_close(net.embed_ops(codes)[1] - net.embed_ops(codes)[0],
+                               net.embed_ops.weight[:, 1 * 8 + 4] - net.embed_ops.weight[:, 1 * 8 + 0])
+
+
+def test_loss_is_cross_entropy_plus_pairwise_logistic():
+    logits = torch.tensor([[2.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    scores = torch.tensor([1.0, 0.0, 0.5])
+    target = torch.tensor([[0.0, 90.0], [1.0, 80.0], [1.0, 80.0]])
+    ce = torch.nn.functional.cross_entropy(logits, target[:, 0].long())
+    # ordered pairs with different accuracy: (0,1), (1,0), (0,2), (2,0)
+    margins = torch.tensor([1.0, 1.0, 0.5, 0.5])
+    rank = torch.nn.functional.softplus(-margins).mean()
+    loss = NARLoss(loss_factor=2.0)((logits, scores, None), target)
+    torch.testing.assert_close(loss, ce + 2.0 * rank)
+    torch.testing.assert_close(NARLoss(loss_factor=0.0)((logits, scores, None), target), ce)
