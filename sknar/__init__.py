@@ -7,6 +7,7 @@ architecture encoders (:mod:`sknar.encoders`), the ranker and ranking metrics.
 
 from .encoders import FeatureTensorEncoder, OneHotOpsEncoder
 from .ranker import NARRanker
+from .sampling import TierSampler
 from .spaces import NASBench201Cell, NASBench201Space
 
 __version__ = "0.1.0.dev0"
@@ -17,5 +18,6 @@ __all__ = [
     "NASBench201Cell",
     "NASBench201Space",
     "OneHotOpsEncoder",
+    "TierSampler",
     "__version__",
 ]

@@ -25,3 +25,34 @@ def test_bad_options_exit_non_zero():
     assert "invalid choice: 'mnist'" in result.stderr
     result = subprocess.run([sys.executable, "-m", "sknar", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "demo" in result.stdout
+
+
+def test_search_command_writes_json(tmp_path, capsys):
+    out = tmp_path / "result.json"
+    assert main(["search", "--dataset", "cifar100", "--budget", "130", "--n-train", "100",
+                 "--seed", "1", "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "test rank" in printed and "130" in printed
+    import json
+
+    result = json.loads(out.read_text())
+    assert result["n_queries"] == 130 and result["dataset"] == "cifar100"
+    assert main(["search", "--method", "random", "--budget", "50"]) == 0
+
+
+def test_search_command_rejects_bad_options(tmp_path):
+    for argv, message in [
+        (["search", "--budget", "0"], "expected a positive integer"),
+        (["search", "--benchmark", "nasbench101"], "invalid choice"),
+        (["search", "--output", str(tmp_path / "missing" / "r.json")], "does not exist"),
+    ]:
+        result = subprocess.run([sys.executable, "-m", "sknar", *argv], capture_output=True, text=True)
+        assert result.returncode == 2, argv
+        assert message in result.stderr
+
+
+def test_search_command_reports_bad_values(capsys, tmp_path):
+    out = tmp_path / "r.json"
+    assert main(["search", "--budget", "100", "--n-train", "100", "--output", str(out)]) == 1
+    assert "n_train" in capsys.readouterr().err
+    assert not out.exists()

@@ -53,7 +53,7 @@ def spearman_rho(y_true, y_score):
     Examples
     --------
     >>> from sknar.metrics import spearman_rho
-    >>> spearman_rho([1, 2, 3, 4], [10, 20, 40, 30])
+    >>> round(spearman_rho([1, 2, 3, 4], [10, 20, 40, 30]), 6)
     0.8
     """
     y_true, y_score = _check(y_true, y_score)
