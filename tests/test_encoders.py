@@ -107,3 +107,42 @@ def test_encoders_in_pipeline_and_column_transformer():
     out = columns.fit_transform(frame)
     assert out.shape == (60, 30 + 496)
     assert columns.get_feature_names_out()[0] == "ops__edge0to1_none"
+
+
+def test_nb101_feature_tensor_matches_the_nar_record():
+    from ._data import nar_nb101_record
+
+    record = nar_nb101_record()
+    cell = (record["module_adjacency"], record["module_operations"])
+    enc = FeatureTensorEncoder(space="nasbench101", scaling="none").fit([cell])
+    assert (enc.n_tokens_, enc.token_dim_) == (19, 49)
+    tensor = enc.transform([cell]).reshape(19, 7, 7)
+    matrix = np.array(record["module_adjacency"])
+    codes = {"input": 1, "conv1x1-bn-relu": 2, "conv3x3-bn-relu": 3, "maxpool3x3": 4, "output": 5}
+    np.testing.assert_array_equal(tensor[0], matrix * [codes[o] for o in record["module_operations"]])
+    for k, (flops, params) in enumerate(zip(record["vertex_flops"].values(), record["vertex_params"].values())):
+        np.testing.assert_array_equal(tensor[1 + 2 * k], matrix * np.array(flops, dtype=np.float32))
+        np.testing.assert_array_equal(tensor[2 + 2 * k], matrix * np.array(params, dtype=np.float32))
+    assert enc.get_feature_names_out()[-1] == "cell8_params_r6c6"
+
+
+def test_nb101_small_cells_are_padded_before_the_output():
+    cell = ([[0, 1, 0], [0, 0, 1], [0, 0, 0]], ["input", "conv3x3-bn-relu", "output"])
+    tensor = FeatureTensorEncoder(space="nasbench101").fit_transform([cell]).reshape(19, 7, 7)
+    expected = np.zeros((7, 7))
+    expected[0, 1], expected[1, 6] = 3, 5  # edges enter conv3x3 (code 3) and the output (5)
+    np.testing.assert_array_equal(tensor[0], expected)
+    assert tensor[1, 0, 1] == pytest.approx(1.0)  # the costliest vertex scales to 1
+    onehot = OneHotOpsEncoder(space="nasbench101").fit_transform([cell])
+    names = OneHotOpsEncoder(space="nasbench101").fit([cell]).get_feature_names_out()
+    assert set(names[onehot[0] == 1]) == {"edge0to1", "edge1to6", "vertex1_conv3x3-bn-relu"}
+
+
+def test_nb101_encoder_errors():
+    with pytest.raises(ValueError, match="position 0.*no path"):
+        FeatureTensorEncoder(space="nasbench101").fit([([[0, 0], [0, 0]], ["input", "output"])])
+    with pytest.raises(ValueError, match="pair"):
+        OneHotOpsEncoder(space="nasbench101").fit(["|none~0|"])
+    with pytest.raises(ValueError, match="only dataset 'cifar10'"):
+        FeatureTensorEncoder(space="nasbench101", dataset="cifar100").fit(
+            [([[0, 1], [0, 0]], ["input", "output"])])

@@ -1,6 +1,7 @@
 """Benchmark loaders returning scikit-learn ``Bunch`` objects."""
 
 from ._base import get_data_home
+from ._nasbench101 import load_nasbench101
 from ._nasbench201 import load_nasbench201
 
-__all__ = ["get_data_home", "load_nasbench201"]
+__all__ = ["get_data_home", "load_nasbench101", "load_nasbench201"]

@@ -16,7 +16,7 @@ class RemoteFile:
 
     subdir: str
     filename: str
-    url: str
+    url: object  # str, or None for a file that has no public download
     sha256: str
 
 
@@ -105,6 +105,11 @@ def fetch_file(remote, *, data_home=None, download_if_missing=True):
     """
     target = get_data_home(data_home) / remote.subdir / remote.filename
     if not target.exists():
+        if remote.url is None:
+            raise OSError(
+                f"{target} not found, and it has no public download. Place the file there "
+                "or set SKNAR_DATA_HOME (or data_home=) to the folder that holds it."
+            )
         if not download_if_missing:
             raise OSError(
                 f"{target} not found and download_if_missing=False. Set SKNAR_DATA_HOME "

@@ -5,25 +5,49 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..spaces import _nasbench101_cost as nb101
+from ..spaces._nasbench101 import INTERIOR_OPERATIONS
 from ..spaces._nasbench201 import EDGES, OPERATIONS
-from ._validation import check_cells
+from ._validation import check_cells, check_nb101_cells
+
+_UPPER = np.triu_indices(nb101.MAX_VERTICES, 1)
+
+
+def _nb101_features(X):
+    cells = check_nb101_cells(X)
+    size = nb101.MAX_VERTICES
+    features = np.zeros((len(cells), len(_UPPER[0]) + (size - 2) * len(INTERIOR_OPERATIONS)),
+                        dtype=np.float32)
+    for i, (matrix, ops) in enumerate(cells):
+        positions = nb101.padded_positions(len(matrix))
+        padded = np.zeros((size, size))
+        padded[np.ix_(positions, positions)] = matrix
+        features[i, : len(_UPPER[0])] = padded[_UPPER]
+        for vertex, op in zip(positions[1:-1], ops[1:-1]):
+            column = len(_UPPER[0]) + (vertex - 1) * len(INTERIOR_OPERATIONS)
+            features[i, column + INTERIOR_OPERATIONS.index(op)] = 1.0
+    return features
 
 
 class OneHotOpsEncoder(TransformerMixin, BaseEstimator):
-    """Encode each cell as the one-hot codes of its six edge operations.
+    """Encode each cell as the one-hot codes of its operations (and its edges).
 
-    The classic baseline encoding of predictor-based NAS: 6 edges x 5
-    operations = 30 binary features, edge-major in the benchmark's edge order.
+    The classic baseline encoding of predictor-based NAS. For NAS-Bench-201:
+    6 edges x 5 operations = 30 binary features, edge-major in the benchmark's
+    edge order. For NAS-Bench-101 (``(matrix, ops)`` cells): the 21 entries of
+    the upper-triangular adjacency of the pruned cell, zero-padded before the
+    output vertex to 7 vertices, then one-hot operations of the 5 interior
+    vertex slots (all zeros for padding): 36 features.
 
     Parameters
     ----------
-    space : {"nasbench201"}, default="nasbench201"
+    space : {"nasbench201", "nasbench101"}, default="nasbench201"
         The search space of the cells.
 
     Attributes
     ----------
     n_features_out_ : int
-        Number of output features (30).
+        Number of output features (30 or 36).
 
     See Also
     --------
@@ -40,7 +64,7 @@ class OneHotOpsEncoder(TransformerMixin, BaseEstimator):
     'edge2to3_nor_conv_3x3'
     """
 
-    _parameter_constraints = {"space": [StrOptions({"nasbench201"})]}
+    _parameter_constraints = {"space": [StrOptions({"nasbench201", "nasbench101"})]}
 
     def __init__(self, space="nasbench201"):
         self.space = space
@@ -51,7 +75,7 @@ class OneHotOpsEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : sequence of str or NASBench201Cell of length n_samples
+        X : sequence of cells of length n_samples
         y : None
             Ignored.
 
@@ -59,8 +83,11 @@ class OneHotOpsEncoder(TransformerMixin, BaseEstimator):
         -------
         self : OneHotOpsEncoder
         """
-        check_cells(X)
-        self.n_features_out_ = len(EDGES) * len(OPERATIONS)
+        if self.space == "nasbench101":
+            self.n_features_out_ = _nb101_features(X).shape[1]
+        else:
+            check_cells(X)
+            self.n_features_out_ = len(EDGES) * len(OPERATIONS)
         return self
 
     def transform(self, X):
@@ -68,19 +95,25 @@ class OneHotOpsEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : sequence of str or NASBench201Cell of length n_samples
+        X : sequence of cells of length n_samples
 
         Returns
         -------
-        X_onehot : ndarray of float32, shape (n_samples, 30)
+        X_onehot : ndarray of float32, shape (n_samples, n_features_out_)
         """
         check_is_fitted(self)
+        if self.space == "nasbench101":
+            return _nb101_features(X)
         codes = check_cells(X)
         return np.eye(len(OPERATIONS), dtype=np.float32)[codes].reshape(len(codes), -1)
 
     def get_feature_names_out(self, input_features=None):
-        """Names ``"edge<from>to<to>_<operation>"`` of the output columns."""
+        """Names of the output columns: ``"edge<from>to<to>[_<operation>]"``, ``"vertex<v>_<op>"``."""
         check_is_fitted(self)
+        if self.space == "nasbench101":
+            names = [f"edge{a}to{b}" for a, b in zip(*_UPPER)]
+            names += [f"vertex{v}_{op}" for v in range(1, nb101.MAX_VERTICES - 1) for op in INTERIOR_OPERATIONS]
+            return np.asarray(names, dtype=object)
         return np.asarray(
             [f"edge{a}to{b}_{op}" for a, b in EDGES for op in OPERATIONS], dtype=object
         )

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..spaces._nasbench101 import check_cell
 from ..spaces._nasbench201 import NASBench201Cell, to_codes
 
 
@@ -29,3 +30,26 @@ def check_cells(X):
     if len(X) == 0:
         raise ValueError("Found 0 cells; at least one is required.")
     return to_codes(X)
+
+
+def check_nb101_cells(X):
+    """Validate a sequence of NAS-Bench-101 ``(matrix, ops)`` cells; return them pruned."""
+    if hasattr(X, "iloc"):  # pandas Series or single-column DataFrame
+        X = X.to_numpy().ravel()
+    cells = list(X)
+    if len(cells) == 0:
+        raise ValueError("Found 0 cells; at least one is required.")
+    pruned = []
+    for i, cell in enumerate(cells):
+        try:
+            matrix, ops = cell
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"Invalid cell at position {i}: a NAS-Bench-101 cell is a (matrix, ops) pair, "
+                f"got {type(cell).__name__}."
+            ) from None
+        try:
+            pruned.append(check_cell(matrix, ops))
+        except ValueError as exc:
+            raise ValueError(f"Invalid cell at position {i}: {exc}") from None
+    return pruned

@@ -1,0 +1,117 @@
+import csv
+import itertools
+
+import numpy as np
+import pytest
+
+from sknar.spaces import NASBench101Space
+
+from ._data import nar_nb101_record, nb101_file
+
+SPACE = NASBench101Space()
+
+
+def _sample_rows():
+    with open(nb101_file("nb101_sample_500.csv"), newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [(np.array([int(b) for b in r["adjacency_7x7_rowmajor"]]).reshape(7, 7), r["ops"].split(","), r)
+            for r in rows]
+
+
+def test_hash_of_the_example_record():
+    record = nar_nb101_record()
+    assert SPACE.hash(record["module_adjacency"], record["module_operations"]) == record["unique_hash"]
+
+
+def test_isomorphic_cells_share_a_hash():
+    record = nar_nb101_record()
+    matrix, ops = np.array(record["module_adjacency"]), record["module_operations"]
+    # relabel the interior vertices by any topological-order-preserving permutation
+    for perm in itertools.permutations(range(1, 6)):
+        order = [0, *perm, 6]
+        permuted = matrix[np.ix_(order, order)]
+        if np.tril(permuted).any():
+            continue
+        assert SPACE.hash(permuted, [ops[v] for v in order]) == record["unique_hash"]
+    changed = list(ops)
+    changed[2] = "conv1x1-bn-relu"
+    assert SPACE.hash(matrix, changed) != record["unique_hash"]
+
+
+def test_cost_reproduces_the_nar_record():
+    record = nar_nb101_record()
+    cost = SPACE.cost(record["module_adjacency"], record["module_operations"])
+    np.testing.assert_array_equal(cost.vertex_flops, list(record["vertex_flops"].values()))
+    np.testing.assert_array_equal(cost.vertex_params, list(record["vertex_params"].values()))
+    assert cost.params == record["trainable_parameters"] == 8555530
+    assert cost.flops == record["flops"] == 2527684618
+
+
+def test_cost_matches_all_500_sample_cells():
+    rows = _sample_rows()
+    assert len(rows) == 500
+    for matrix, ops, row in rows:
+        assert SPACE.cost(matrix, ops).params == round(float(row["params_M"]) * 1e6)
+        # NASLib counts multiply-accumulates plus BN/ReLU, our "naslib" convention
+        naslib = SPACE.cost(matrix, ops, counting="naslib").flops / 1e6
+        assert naslib == pytest.approx(float(row["flops_M"]), abs=1e-6)
+        assert SPACE.cost(matrix, ops).params == SPACE.cost(matrix, ops, counting="naslib").params
+
+
+def test_pruning_removes_vertices_off_the_input_output_paths():
+    matrix = np.array([[0, 1, 1, 0, 0],
+                       [0, 0, 0, 0, 1],
+                       [0, 0, 0, 1, 0],   # vertex 2 feeds only vertex 3, a dead end
+                       [0, 0, 0, 0, 0],
+                       [0, 0, 0, 0, 0]])
+    ops = ["input", "conv3x3-bn-relu", "maxpool3x3", "conv1x1-bn-relu", "output"]
+    pruned, pruned_ops = SPACE.prune(matrix, ops)
+    np.testing.assert_array_equal(pruned, [[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    assert pruned_ops == ["input", "conv3x3-bn-relu", "output"]
+    assert SPACE.hash(matrix, ops) == SPACE.hash(pruned, pruned_ops)
+    # vertices that are not reachable from the input go too
+    unreachable = np.zeros((4, 4), dtype=int)
+    unreachable[0, 3] = unreachable[1, 2] = unreachable[2, 3] = 1
+    assert len(SPACE.prune(unreachable, ["input", "maxpool3x3", "maxpool3x3", "output"])[0]) == 2
+
+
+@pytest.mark.parametrize(
+    "matrix, ops, message",
+    [
+        ([[0, 1], [1, 0]], ["input", "output"], "strictly upper triangular"),
+        ([[0, 1, 0], [0, 0, 1]], ["input", "maxpool3x3", "output"], "square"),
+        ([[0, 2], [0, 0]], ["input", "output"], "only 0 and 1"),
+        ([[0, 1], [0, 0]], ["input", "maxpool3x3", "output"], "3 operations for 2"),
+        ([[0, 1, 0], [0, 0, 1], [0, 0, 0]], ["input", "conv5x5", "output"], "Unknown NAS-Bench-101 operation"),
+        ([[0, 1, 0], [0, 0, 1], [0, 0, 0]], ["output", "maxpool3x3", "input"], "first operation"),
+        ([[0, 1, 0], [0, 0, 0], [0, 0, 0]], ["input", "maxpool3x3", "output"], "no path"),
+        (np.triu(np.ones((8, 8), dtype=int), 1), ["input"] + ["maxpool3x3"] * 6 + ["output"], "2 to 7 vertices"),
+        (np.triu(np.ones((7, 7), dtype=int), 1), ["input"] + ["maxpool3x3"] * 5 + ["output"], "at most 9 edges"),
+    ],
+)
+def test_invalid_cells_raise(matrix, ops, message):
+    with pytest.raises(ValueError, match=message):
+        SPACE.validate(matrix, ops)
+    assert not SPACE.is_valid(matrix, ops)
+
+
+def test_sample_and_neighbors():
+    cells = SPACE.sample(30, random_state=0)
+    assert len(cells) == 30
+    assert len({SPACE.hash(m, o) for m, o in cells}) == 30
+    assert all(SPACE.is_valid(m, o) and m.sum() <= 9 for m, o in cells)
+    assert [SPACE.hash(m, o) for m, o in cells] == [SPACE.hash(m, o) for m, o in SPACE.sample(30, random_state=0)]
+    matrix, ops = cells[0]
+    neighbors = SPACE.neighbors(matrix, ops)
+    assert neighbors
+    hashes = {SPACE.hash(m, o) for m, o in neighbors}
+    assert len(hashes) == len(neighbors) and SPACE.hash(matrix, ops) not in hashes
+
+
+def test_enumerate_is_lazy_and_unique():
+    first = list(itertools.islice(SPACE.enumerate(), 200))
+    assert len({SPACE.hash(m, o) for m, o in first}) == 200
+    # the smallest cells come first: input -> output, then one interior vertex
+    # (with or without the input -> output edge, times 3 operations)
+    assert first[0][1] == ["input", "output"]
+    assert len({SPACE.hash(m, o) for m, o in first if len(m) == 3}) == 6
