@@ -116,3 +116,52 @@ def test_errors(evaluated):
         TierSampler(model).fit(cells, accuracy).sample(0)
     with pytest.raises(ValueError, match="noisy_factor"):
         TierSampler(model, noisy_factor=2.0).fit(cells, accuracy)
+
+
+@pytest.fixture(scope="module")
+def nb101():
+    from sknar.datasets import load_nasbench101
+
+    bench = load_nasbench101()
+    cells, accuracy = list(bench.data[:400]), bench.target[:400]
+    model = make_pipeline(FeatureTensorEncoder(space="nasbench101"),
+                          NARRanker(random_state=0, **QUICK)).fit(cells, accuracy)
+    return cells, accuracy, model
+
+
+def test_nb101_statistics_are_per_vertex_with_vertex_counts(nb101):
+    from sknar.spaces import NASBench101Space
+
+    cells, accuracy, model = nb101
+    sampler = TierSampler(model, space=NASBench101Space()).fit(cells, accuracy)
+    assert sampler.op_frequencies_.shape == (5, 5, 3)  # tiers x interior vertex slots x operations
+    np.testing.assert_allclose(sampler.op_frequencies_.sum(axis=2), 1.0)
+    assert sampler.vertex_histograms_.shape == (5, 6)  # 2 to 7 vertices
+    np.testing.assert_allclose(sampler.vertex_histograms_.sum(axis=1), 1.0)
+    top = sampler.tiers_ == 0
+    sizes = np.array([len(m) for m, _ in cells])
+    expected = np.bincount(sizes[top] - 2, minlength=6) / top.sum()
+    np.testing.assert_allclose(sampler.vertex_histograms_[0], expected)
+    assert set(sampler.kl_divergences_) == {"flops", "params", "ops", "vertices"}
+    assert set(sampler.selected_) == {"flops", "params", "ops", "vertices"}
+
+
+def test_nb101_samples_are_new_valid_and_ranked(nb101):
+    from sknar.spaces import NASBench101Space
+
+    space = NASBench101Space()
+    cells, accuracy, model = nb101
+    sampler = TierSampler(model, space=space, noisy_factor=0.3).fit(cells, accuracy)
+    drawn = sampler.sample(20, random_state=0)
+    assert len(drawn) == 20
+    hashes = [space.hash(m, o) for m, o in drawn]
+    assert len(set(hashes)) == 20
+    assert not set(hashes) & {space.hash(m, o) for m, o in cells}
+    assert all(space.is_valid(m, o) for m, o in drawn)
+    tiers = model[-1].predict_tier(model[0].transform(drawn))
+    assert np.all(np.diff(tiers) >= 0)
+    assert [space.hash(m, o) for m, o in sampler.sample(20, random_state=0)] == hashes
+    limited = TierSampler(model, space=space, max_params=3e6).fit(cells, accuracy).sample(10, random_state=0)
+    assert max(space.cost(m, o).params for m, o in limited) <= 3e6
+    with pytest.raises(ValueError, match="only dataset 'cifar10'"):
+        TierSampler(model, space=space, dataset="cifar100").fit(cells, accuracy)

@@ -11,10 +11,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..encoders import FeatureTensorEncoder
-from ..encoders._validation import check_cells
-from ..spaces._nasbench201 import EDGES, N_CELLS, OPERATIONS, NASBench201Space, _format, _index_to_codes
-from ..spaces._nasbench201_cost import DATASETS, cell_costs
+from ..spaces import NASBench101Space, NASBench201Space
+from ..spaces._nasbench201_cost import DATASETS
+from ._cells import NB101Cells, NB201Cells
 
 # Smoothing added to histogram probabilities so that KL divergences stay finite.
 _EPSILON = 1e-6
@@ -33,13 +32,22 @@ def _histogram(values, edges):
     return counts / total if total else np.full(len(counts), 1.0 / len(counts))
 
 
+def _frequencies(one_hot, present):
+    """Per-slot operation frequencies over the cells that have the slot (uniform if none)."""
+    counts = (one_hot * present[..., None]).sum(axis=0)
+    totals = counts.sum(axis=-1, keepdims=True)
+    uniform = np.full_like(counts, 1.0 / counts.shape[-1])
+    return np.where(totals > 0, counts / np.maximum(totals, 1), uniform)
+
+
 class TierSampler(BaseEstimator):
     """Draw promising cells from the statistics of the top quality tier (NAR's sampler).
 
     Fitted on evaluated cells and their accuracies, the sampler groups the
     cells into the ranker's tiers and keeps, per tier, histograms of total
     FLOPs and parameters (``bins`` bins spanning the evaluated range) and the
-    frequency of each operation on each edge. For each quantity it *selects*
+    frequency of each operation on each edge (NAS-Bench-201) or on each
+    interior vertex, plus the distribution of vertex counts (NAS-Bench-101). For each quantity it *selects*
     the top tier's distribution when the top tier holds at least
     ``min_top_tier_size`` cells and its KL divergence from each low tier
     (tiers ``first_low_tier`` and worse) exceeds the quantity's threshold;
@@ -59,10 +67,13 @@ class TierSampler(BaseEstimator):
     ranker : fitted NARRanker or Pipeline ending in one
         Provides ``tier_boundaries_`` and ranks the candidates. A bare ranker
         reads ``encoder``'s features; a pipeline encodes cells itself.
-    space : NASBench201Space, default=None
-        The search space (a new :class:`~sknar.spaces.NASBench201Space` if None).
+    space : NASBench201Space or NASBench101Space, default=None
+        The search space (a new :class:`~sknar.spaces.NASBench201Space` if
+        None). NAS-Bench-101 cells are ``(matrix, ops)`` pairs, drawn with a
+        vertex count and vertex operations from the statistics and uniformly
+        random edges.
     dataset : {"cifar10", "cifar100", "ImageNet16-120"}, default="cifar10"
-        Sets the networks' costs.
+        Sets the networks' costs (NAS-Bench-101: ``"cifar10"`` only).
     encoder : transformer, default=None
         Encodes cells for a bare ranker; ``FeatureTensorEncoder(dataset=dataset)`` if None.
     bins : int, default=5
@@ -76,7 +87,10 @@ class TierSampler(BaseEstimator):
     flops_kl_threshold, params_kl_threshold : float, default=0.35, 0.3
         KL thresholds (nats) for the FLOPs and parameter histograms.
     ops_kl_threshold : float, default=0.2
-        KL threshold for the operation frequencies, averaged over edges.
+        KL threshold for the operation frequencies, averaged over edges (or
+        vertices).
+    vertices_kl_threshold : float, default=0.2
+        KL threshold for the vertex-count histogram (NAS-Bench-101 only).
     noisy_factor : float, default=0.5
         Share of each batch drawn uniformly at random (exploration).
     max_trials : int, default=100
@@ -85,8 +99,9 @@ class TierSampler(BaseEstimator):
         Hard limits on the network's total FLOPs / parameters
         (hardware-aware search), in the cost model's units.
     deduplicate : {"canonical", "string"}, default="canonical"
-        What counts as the same cell: the same function (canonical form, see
-        :meth:`NASBench201Space.canonical`) or the same string.
+        What counts as the same NAS-Bench-201 cell: the same function
+        (canonical form, see :meth:`NASBench201Space.canonical`) or the same
+        string. NAS-Bench-101 cells are always compared by graph hash.
 
     Attributes
     ----------
@@ -95,11 +110,14 @@ class TierSampler(BaseEstimator):
     flops_bin_edges_, params_bin_edges_ : ndarray of shape (bins + 1,)
     flops_histograms_, params_histograms_ : ndarray of shape (n_tiers, bins)
         Per-tier probabilities of each bin.
-    op_frequencies_ : ndarray of shape (n_tiers, 6, 5)
-        Per-tier frequency of each operation on each edge.
+    op_frequencies_ : ndarray of shape (n_tiers, n_slots, n_ops)
+        Per-tier frequency of each operation on each edge, ``(6, 5)`` for
+        NAS-Bench-201, or on each interior vertex, ``(5, 3)`` for NAS-Bench-101.
+    vertex_histograms_ : ndarray of shape (n_tiers, 6) or None
+        Per-tier distribution of the vertex count (2 to 7), NAS-Bench-101 only.
     kl_divergences_ : dict
-        For ``"flops"``, ``"params"`` and ``"ops"``, the KL divergence of the
-        top tier from each low tier.
+        For ``"flops"``, ``"params"``, ``"ops"`` (and ``"vertices"``), the KL
+        divergence of the top tier from each low tier.
     selected_ : dict
         For each quantity, True when the top tier's distribution is used.
 
@@ -119,7 +137,7 @@ class TierSampler(BaseEstimator):
 
     _parameter_constraints = {
         "ranker": [HasMethods(["predict"])],
-        "space": [NASBench201Space, None],
+        "space": [NASBench201Space, NASBench101Space, None],
         "dataset": [StrOptions(set(DATASETS))],
         "encoder": [HasMethods(["transform"]), None],
         "bins": [Interval(Integral, 1, None, closed="left")],
@@ -128,6 +146,7 @@ class TierSampler(BaseEstimator):
         "flops_kl_threshold": [Interval(Real, 0, None, closed="left")],
         "params_kl_threshold": [Interval(Real, 0, None, closed="left")],
         "ops_kl_threshold": [Interval(Real, 0, None, closed="left")],
+        "vertices_kl_threshold": [Interval(Real, 0, None, closed="left")],
         "noisy_factor": [Interval(Real, 0, 1, closed="both")],
         "max_trials": [Interval(Integral, 1, None, closed="left")],
         "max_flops": [Interval(Real, 0, None, closed="neither"), None],
@@ -148,6 +167,7 @@ class TierSampler(BaseEstimator):
         flops_kl_threshold=0.35,
         params_kl_threshold=0.3,
         ops_kl_threshold=0.2,
+        vertices_kl_threshold=0.2,
         noisy_factor=0.5,
         max_trials=100,
         max_flops=None,
@@ -164,6 +184,7 @@ class TierSampler(BaseEstimator):
         self.flops_kl_threshold = flops_kl_threshold
         self.params_kl_threshold = params_kl_threshold
         self.ops_kl_threshold = ops_kl_threshold
+        self.vertices_kl_threshold = vertices_kl_threshold
         self.noisy_factor = noisy_factor
         self.max_trials = max_trials
         self.max_flops = max_flops
@@ -188,55 +209,64 @@ class TierSampler(BaseEstimator):
         -------
         self : TierSampler
         """
-        codes = check_cells(X)
+        space = self.space if self.space is not None else NASBench201Space()
+        if isinstance(space, NASBench101Space):
+            if self.dataset != "cifar10":
+                raise ValueError(f"NAS-Bench-101 has only dataset 'cifar10', got {self.dataset!r}.")
+            self.cells_ = NB101Cells(space, self.dataset)
+        else:
+            self.cells_ = NB201Cells(space, self.dataset)
+        cells = self.cells_.validate(X)
         y = np.asarray(y, dtype=np.float64)
-        if y.shape != (len(codes),):
-            raise ValueError(f"y must have shape ({len(codes)},), got {y.shape}.")
+        if y.shape != (len(cells),):
+            raise ValueError(f"y must have shape ({len(cells)},), got {y.shape}.")
         if not np.isfinite(y).all():
             raise ValueError("y contains NaN or infinity.")
         ranker = self._final_ranker()
         check_is_fitted(ranker, "tier_boundaries_")
-        self.space_ = self.space if self.space is not None else NASBench201Space()
         n_tiers = len(ranker.tier_boundaries_) + 1
         self.tiers_ = (y[:, None] < ranker.tier_boundaries_).sum(axis=1)
 
-        costs = cell_costs(codes, self.dataset)
-        self.flops_bin_edges_ = np.linspace(costs.flops.min(), costs.flops.max(), self.bins + 1)
-        self.params_bin_edges_ = np.linspace(costs.params.min(), costs.params.max(), self.bins + 1)
+        flops, params = self.cells_.costs(cells)
+        self.flops_bin_edges_ = np.linspace(flops.min(), flops.max(), self.bins + 1)
+        self.params_bin_edges_ = np.linspace(params.min(), params.max(), self.bins + 1)
         in_tier = [self.tiers_ == t for t in range(n_tiers)]
-        self.flops_histograms_ = np.array([_histogram(costs.flops[m], self.flops_bin_edges_) for m in in_tier])
-        self.params_histograms_ = np.array([_histogram(costs.params[m], self.params_bin_edges_) for m in in_tier])
-        one_hot = np.eye(len(OPERATIONS))[codes]  # (n, 6, 5)
-        self.op_frequencies_ = np.array([
-            one_hot[m].mean(axis=0) if m.any() else np.full((len(EDGES), len(OPERATIONS)), 1 / len(OPERATIONS))
-            for m in in_tier
-        ])
+        self.flops_histograms_ = np.array([_histogram(flops[m], self.flops_bin_edges_) for m in in_tier])
+        self.params_histograms_ = np.array([_histogram(params[m], self.params_bin_edges_) for m in in_tier])
+        one_hot, present = self.cells_.op_slots(cells)
+        self.op_frequencies_ = np.array([_frequencies(one_hot[m], present[m]) for m in in_tier])
 
-        others = slice(min(self.first_low_tier, n_tiers - 1), None)
+        low = slice(min(self.first_low_tier, n_tiers - 1), None)
         self.kl_divergences_ = {
-            "flops": _kl(self.flops_histograms_[0], self.flops_histograms_[others]),
-            "params": _kl(self.params_histograms_[0], self.params_histograms_[others]),
-            "ops": _kl(self.op_frequencies_[0], self.op_frequencies_[others]).mean(axis=-1),
+            "flops": _kl(self.flops_histograms_[0], self.flops_histograms_[low]),
+            "params": _kl(self.params_histograms_[0], self.params_histograms_[low]),
+            "ops": _kl(self.op_frequencies_[0], self.op_frequencies_[low]).mean(axis=-1),
         }
         thresholds = {"flops": self.flops_kl_threshold, "params": self.params_kl_threshold,
                       "ops": self.ops_kl_threshold}
+        self.vertex_histograms_ = None
+        if self.cells_.has_vertex_counts:
+            counts = self.cells_.vertex_counts
+            edges = np.r_[counts, counts[-1] + 1] - 0.5
+            n_vertices = self.cells_.n_vertices(cells)
+            self.vertex_histograms_ = np.array([_histogram(n_vertices[m], edges) for m in in_tier])
+            self.kl_divergences_["vertices"] = _kl(self.vertex_histograms_[0], self.vertex_histograms_[low])
+            thresholds["vertices"] = self.vertices_kl_threshold
         large_enough = in_tier[0].sum() >= self.min_top_tier_size
         self.selected_ = {
             name: bool(large_enough and np.all(self.kl_divergences_[name] > thresholds[name]))
             for name in thresholds
         }
-        self._evaluated_keys = {self._key(c) for c in _codes_to_strings(codes)}
-        every_cell = cell_costs(_index_to_codes(np.arange(N_CELLS)), self.dataset)
-        self._allowed = self._within_hard_limits(every_cell.flops, every_cell.params)
+        self._evaluated_keys = {self._key(c) for c in cells}
         if isinstance(self.ranker, Pipeline):
             self.encoder_ = None
         else:
-            encoder = self.encoder if self.encoder is not None else FeatureTensorEncoder(dataset=self.dataset)
+            encoder = self.encoder if self.encoder is not None else self.cells_.default_encoder()
             self.encoder_ = clone(encoder).fit(X)
         return self
 
     def _key(self, cell):
-        return self.space_.canonical(cell) if self.deduplicate == "canonical" else cell
+        return self.cells_.key(cell, self.deduplicate)
 
     def _within_hard_limits(self, flops, params):
         ok = np.ones(len(flops), dtype=bool)
@@ -250,14 +280,6 @@ class TierSampler(BaseEstimator):
         probabilities = histogram if selected else np.full(len(histogram), 1.0 / len(histogram))
         return edges[1 + rng.choice(len(probabilities), p=probabilities)]
 
-    def _draw_ops(self, n, rng):
-        """Draw ``n`` cells' operations, edge by edge, from the selected frequencies."""
-        if self.selected_["ops"]:
-            cumulative = self.op_frequencies_[0].cumsum(axis=1)  # (6, 5)
-            u = rng.random_sample((n, len(EDGES), 1))
-            return (u > cumulative[None]).sum(axis=2).clip(max=len(OPERATIONS) - 1)
-        return rng.randint(len(OPERATIONS), size=(n, len(EDGES)))
-
     def sample(self, n, *, random_state=None):
         """Draw ``n`` new cells, ranked best first by the ranker.
 
@@ -270,9 +292,10 @@ class TierSampler(BaseEstimator):
 
         Returns
         -------
-        cells : list of str
-            At most ``n`` cell strings (fewer, with a warning, only when the
-            space holds no more new cells within the hard limits).
+        cells : list
+            At most ``n`` cells, strings for NAS-Bench-201 and pruned
+            ``(matrix, ops)`` pairs for NAS-Bench-101 (fewer, with a warning,
+            only when no more new cells within the hard limits are found).
         """
         check_is_fitted(self)
         if not isinstance(n, (int, np.integer)) or n < 1:
@@ -302,21 +325,26 @@ class TierSampler(BaseEstimator):
                                            self.selected_["flops"], rng)
         params_ceiling = self._draw_ceiling(self.params_histograms_[0], self.params_bin_edges_,
                                             self.selected_["params"], rng)
-        codes = self._draw_ops(self.max_trials, rng)
-        costs = cell_costs(codes, self.dataset)
-        fits = (costs.flops <= flops_ceiling) & (costs.params <= params_ceiling)
-        fits &= self._within_hard_limits(costs.flops, costs.params)
-        for cell in _codes_to_strings(codes[fits]):
-            if self._key(cell) not in seen:
+        cells_ = self.cells_
+        frequencies = (self.op_frequencies_[0] if self.selected_["ops"]
+                       else np.full((cells_.n_slots, cells_.n_ops), 1.0 / cells_.n_ops))
+        vertices = None
+        if cells_.has_vertex_counts:
+            vertices = (self.vertex_histograms_[0] if self.selected_["vertices"]
+                        else np.full(len(cells_.vertex_counts), 1.0 / len(cells_.vertex_counts)))
+        drawn = cells_.draw(rng, self.max_trials, frequencies, vertices)
+        if not drawn:
+            return None
+        flops, params = cells_.costs(drawn)
+        fits = (flops <= flops_ceiling) & (params <= params_ceiling) & self._within_hard_limits(flops, params)
+        for cell, ok in zip(drawn, fits):
+            if ok and self._key(cell) not in seen:
                 return cell
         return None
 
     def _draw_uniform(self, seen, rng):
-        """A uniformly random new cell within the hard limits (None if none is left)."""
-        for index in rng.permutation(N_CELLS):
-            if not self._allowed[index]:
-                continue
-            cell = _format(_index_to_codes(index))
+        """A uniformly random new cell within the hard limits (None if none is found)."""
+        for cell in self.cells_.uniform(rng, self._within_hard_limits):
             if self._key(cell) not in seen:
                 return cell
         return None
@@ -326,11 +354,11 @@ class TierSampler(BaseEstimator):
 
         Parameters
         ----------
-        cells : sequence of str
+        cells : sequence of cells
 
         Returns
         -------
-        ranked : list of str
+        ranked : list
         """
         cells = list(cells)
         check_is_fitted(self)
@@ -343,7 +371,3 @@ class TierSampler(BaseEstimator):
         scores = ranker.predict(features)
         order = np.lexsort((-scores, tiers))
         return [cells[i] for i in order]
-
-
-def _codes_to_strings(codes):
-    return [_format(c) for c in codes]
