@@ -111,7 +111,8 @@ def main():
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--n-train", nargs="+", type=int, default=[100, 1000])
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--models", nargs="+", default=["nar", "rf", "hgb"])
+    parser.add_argument("--models", nargs="*", default=["nar", "rf", "hgb"],
+                        help="models of the main grid (none: only the paper configuration)")
     parser.add_argument("--paper-seeds", type=int, default=5,
                         help="run the paper configuration on the first K seeds (0: never)")
     parser.add_argument("--paper-n-train", nargs="+", type=int, default=None)

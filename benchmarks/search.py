@@ -1,7 +1,7 @@
 """Reproduce NAR's NAS-Bench-201 search results, honestly, next to random search.
 
 For each dataset and seed: NAR's search with 1,000 random training queries and
-100 search queries (10 rounds of the top 10 of 100 tier-sampled candidates),
+100 search queries (10 rounds of the top 10 of 1,000 tier-sampled candidates),
 and random search with the same 1,100 queries. Both return the best queried
 cell by validation accuracy; its test accuracy and global rank are reported
 next to the paper's figures (which the reference code picks by test accuracy,

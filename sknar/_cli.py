@@ -128,8 +128,8 @@ def _build_parser():
                      help="random cells queried to train the ranker (default: 1000)")
     run.add_argument("--top-k", type=_positive_int, default=10,
                      help="cells queried per search round (default: 10)")
-    run.add_argument("--candidates", type=_positive_int, default=100,
-                     help="candidates sampled per round (default: 100)")
+    run.add_argument("--candidates", type=_positive_int, default=1000,
+                     help="candidates sampled per round (default: 1000)")
     run.add_argument("--refit", action="store_true",
                      help="refit the ranker after every round")
     run.add_argument("--max-flops", type=float, default=None,

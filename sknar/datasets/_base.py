@@ -1,6 +1,7 @@
 """Data home resolution and checksummed, atomic downloads of benchmark tables."""
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -119,3 +120,12 @@ def fetch_file(remote, *, data_home=None, download_if_missing=True):
     stat = target.stat()
     _verified(str(target), stat.st_size, stat.st_mtime_ns, remote.sha256)
     return target
+
+
+def read_json(path):
+    """Parse a JSON file, naming the file when it is truncated or corrupt."""
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path} is not valid JSON (truncated or corrupt?): {exc}") from None

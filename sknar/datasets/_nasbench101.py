@@ -1,14 +1,13 @@
 """NAS-Bench-101 cells in the reference NAR JSON format or the sample table format."""
 
 import csv
-import json
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
 
 from ..spaces._nasbench101 import check_cell, graph_hash
-from ._base import RemoteFile, fetch_file
+from ._base import RemoteFile, fetch_file, read_json
 
 _SAMPLE = RemoteFile(
     "nasbench101", "nb101_sample_500.csv", None,
@@ -46,11 +45,7 @@ reads.
 
 
 def _from_json(path):
-    try:
-        with open(path) as handle:
-            records = json.load(handle)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path} is not valid JSON (truncated or corrupt?): {exc}") from None
+    records = read_json(path)
     if not isinstance(records, list):
         raise ValueError(f"{path}: expected the NAR format, a JSON list of cell records.")
     cells, target, test = [], [], []

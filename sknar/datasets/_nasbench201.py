@@ -1,7 +1,6 @@
 """NAS-Bench-201 as a scikit-learn-style dataset."""
 
 import csv
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..spaces._nasbench201 import to_codes
-from ._base import RemoteFile, fetch_file
+from ._base import RemoteFile, fetch_file, read_json
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 N_CELLS = 15625
@@ -157,11 +156,7 @@ def _load_shipped(dataset, data_home, download_if_missing):
 
 
 def _load_nar_json(path, dataset):
-    try:
-        with open(path) as handle:
-            records = json.load(handle)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path} is not valid JSON (truncated or corrupt?): {exc}") from None
+    records = read_json(path)
     if not isinstance(records, dict):
         raise ValueError(f"{path}: expected the NAR format, a JSON object keyed by index.")
     prefix = _NAR_JSON_PREFIX[dataset]

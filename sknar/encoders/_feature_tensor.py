@@ -1,13 +1,14 @@
 """The NAR / ReNAS feature tensor of a cell: operations plus per-edge FLOPs and parameters."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..spaces import _nasbench101_cost as nb101
 from ..spaces._nasbench201 import EDGES, N_NODES
 from ..spaces._nasbench201_cost import DATASETS, N_SEARCHED_CELLS, cell_costs
+from ._base import BaseCellEncoder
 from ._validation import check_cells, check_nb101_cells
 
 _ROWS = np.array([source for source, _ in EDGES])
@@ -64,7 +65,7 @@ def _nb101_tensor(X, scaling):
     return tensor
 
 
-class FeatureTensorEncoder(TransformerMixin, BaseEstimator):
+class FeatureTensorEncoder(BaseCellEncoder):
     """Encode cells as NAR's feature tensor, flattened to one row per cell.
 
     For NAS-Bench-201 the tensor has 31 channels of 4x4 (one per *token* of
@@ -169,8 +170,9 @@ class FeatureTensorEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_tensor : ndarray of float32, shape (n_samples, n_tokens_ * token_dim_)
-            Reshape to ``(n_samples, n_tokens_, side, side)`` for the tensor view.
+        X_tensor : ndarray of float32, shape (n_samples, n_features)
+            ``n_features = n_tokens_ * token_dim_``; reshape to
+            ``(n_samples, n_tokens_, side, side)`` for the tensor view.
         """
         check_is_fitted(self)
         if self.space == "nasbench101":
@@ -190,10 +192,3 @@ class FeatureTensorEncoder(TransformerMixin, BaseEstimator):
             [f"{ch}_r{r}c{c}" for ch in channels for r in range(side) for c in range(side)],
             dtype=object,
         )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.transformer_tags.preserves_dtype = []
-        return tags

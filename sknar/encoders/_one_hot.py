@@ -1,13 +1,14 @@
 """One-hot encoding of a cell's edge operations."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..spaces import _nasbench101_cost as nb101
 from ..spaces._nasbench101 import INTERIOR_OPERATIONS
 from ..spaces._nasbench201 import EDGES, OPERATIONS
+from ._base import BaseCellEncoder
 from ._validation import check_cells, check_nb101_cells
 
 _UPPER = np.triu_indices(nb101.MAX_VERTICES, 1)
@@ -29,7 +30,7 @@ def _nb101_features(X):
     return features
 
 
-class OneHotOpsEncoder(TransformerMixin, BaseEstimator):
+class OneHotOpsEncoder(BaseCellEncoder):
     """Encode each cell as the one-hot codes of its operations (and its edges).
 
     The classic baseline encoding of predictor-based NAS. For NAS-Bench-201:
@@ -99,7 +100,8 @@ class OneHotOpsEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_onehot : ndarray of float32, shape (n_samples, n_features_out_)
+        X_onehot : ndarray of float32, shape (n_samples, n_features)
+            ``n_features`` is ``n_features_out_``.
         """
         check_is_fitted(self)
         if self.space == "nasbench101":
@@ -117,10 +119,3 @@ class OneHotOpsEncoder(TransformerMixin, BaseEstimator):
         return np.asarray(
             [f"edge{a}to{b}_{op}" for a, b in EDGES for op in OPERATIONS], dtype=object
         )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.transformer_tags.preserves_dtype = []
-        return tags

@@ -118,7 +118,7 @@ def search(
     budget=1100,
     n_train=1000,
     top_k=10,
-    n_candidates=100,
+    n_candidates=1000,
     refit=False,
     ranker=None,
     sampler_params=None,
@@ -148,7 +148,7 @@ def search(
         Random cells queried to train the ranker (fewer than ``budget``).
     top_k : int, default=10
         Cells queried per search round.
-    n_candidates : int, default=100
+    n_candidates : int, default=1000
         Cells the sampler draws per round, of which ``top_k`` are queried.
     refit : bool, default=False
         Refit the ranker after each round on all queried cells.
