@@ -166,3 +166,11 @@ def test_bad_input_errors(bench):
         model.predict(bad_codes)
     with pytest.raises(ValueError, match="sample_weight"):
         model.score(X[:5], y[:5], sample_weight=np.ones(5))
+
+
+def test_verbose_prints_progress_and_epoch_log(capsys):
+    rng = np.random.RandomState(0)
+    NARRanker(verbose=1, **TINY).fit(rng.rand(40, 4), rng.rand(40))
+    captured = capsys.readouterr()
+    assert "train_loss" in captured.out  # skorch's epoch table
+    assert "it/s" in captured.err or "batch" in captured.err or "%" in captured.err  # tqdm bar

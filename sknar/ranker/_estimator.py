@@ -9,7 +9,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
-from skorch.callbacks import LRScheduler
+from skorch.callbacks import LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
@@ -137,7 +137,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         Seeds weight initialisation, shuffling and dropout; with an int, fits
         on the CPU are reproducible bit for bit.
     verbose : int, default=0
-        Print skorch's per-epoch log when positive.
+        When positive, show skorch's progress bar and per-epoch log.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (e.g. early stopping, checkpoints).
 
@@ -303,7 +303,10 @@ class NARRanker(RegressorMixin, BaseEstimator):
                 lr_lambda=WarmupInverseSqrt(self.warmup_steps),
                 step_every="batch",
             )),
-        ] + list(self.callbacks or [])
+        ]
+        if self.verbose:
+            callbacks.append(("progress_bar", ProgressBar()))
+        callbacks += list(self.callbacks or [])
         self.net_ = _NARNet(
             module=NARNetwork,
             module__n_tokens=self.n_tokens_,
