@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 from sknar.datasets import load_nasbench101

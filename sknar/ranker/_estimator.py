@@ -34,6 +34,13 @@ class WarmupInverseSqrt:
     Rises linearly over ``warmup_steps`` batches to 1, then decays as
     ``sqrt(warmup_steps / step)`` (Vaswani et al., 2017). A class, not a
     lambda, so that fitted rankers pickle.
+
+    Examples
+    --------
+    >>> from sknar.ranker import WarmupInverseSqrt
+    >>> schedule = WarmupInverseSqrt(warmup_steps=4)
+    >>> [round(schedule(step), 2) for step in range(6)]
+    [0.25, 0.5, 0.75, 1.0, 0.89, 0.82]
     """
 
     def __init__(self, warmup_steps):

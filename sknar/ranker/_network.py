@@ -50,6 +50,15 @@ class NARNetwork(nn.Module):
         and a linear map of their raw values could not tell ``none`` (0) from
         ``skip_connect`` (1) and ``avg_pool_3x3`` (4) without learning
         thresholds. The other tokens are embedded linearly from their values.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sknar.ranker import NARNetwork
+    >>> net = NARNetwork(n_tokens=31, token_dim=16, d_model=8, n_heads=2, n_op_codes=8)
+    >>> logits, scores, encoded = net(torch.zeros(3, 31 * 16))
+    >>> tuple(logits.shape), tuple(scores.shape), tuple(encoded.shape)
+    ((3, 5), (3,), (3, 31, 8))
     """
 
     def __init__(self, n_tokens, token_dim, n_tiers=5, d_model=64, n_heads=4,
@@ -167,6 +176,16 @@ class NARLoss(nn.Module):
     The target is a ``(batch, 2)`` tensor of ``(tier, accuracy)``. The ranking
     loss averages ``log(1 + exp(-(s_i - s_j) * sign(y_i - y_j)))`` over every
     ordered pair of the batch whose accuracies differ.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sknar.ranker import NARLoss
+    >>> logits = torch.tensor([[2.0, 0.0], [0.0, 2.0]])
+    >>> scores = torch.tensor([1.0, -1.0])
+    >>> target = torch.tensor([[0.0, 90.0], [1.0, 80.0]])  # (tier, accuracy)
+    >>> round(NARLoss(loss_factor=1.0)((logits, scores, None), target).item(), 4)
+    0.2539
     """
 
     def __init__(self, loss_factor=1.0):

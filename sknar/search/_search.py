@@ -47,6 +47,15 @@ class SearchResult:
     optimum_test_accuracy : float
         The best test accuracy in the space, for reference.
     seconds : float
+
+    Examples
+    --------
+    >>> from sknar.search import random_search
+    >>> result = random_search("cifar10", budget=50, random_state=0)
+    >>> result.method, result.n_queries, result.test_rank >= 1
+    ('random', 50, True)
+    >>> sorted(result.to_dict())[:3]
+    ['benchmark', 'best_cell', 'best_index']
     """
 
     method: str

@@ -53,6 +53,13 @@ class NB101Cost:
         the sum of its inputs.
     flops, params : int
         Totals of the whole network.
+
+    Examples
+    --------
+    >>> from sknar.spaces import NASBench101Space
+    >>> cost = NASBench101Space().cost([[0, 1], [0, 0]], ["input", "output"])
+    >>> cost.vertex_flops.shape, int(cost.vertex_params[0, 6])
+    ((9, 7), 16640)
     """
 
     vertex_flops: np.ndarray

@@ -40,6 +40,14 @@ class CellCost:
         benchmark's edge order.
     flops, params : int or ndarray of int64 of shape (n,)
         Totals of the whole network.
+
+    Examples
+    --------
+    >>> from sknar.spaces import NASBench201Space
+    >>> cost = NASBench201Space().cost(
+    ...     "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|")
+    >>> cost.edge_flops.shape, cost.flops, cost.params
+    ((15, 6), 16315008, 129306)
     """
 
     edge_flops: np.ndarray
