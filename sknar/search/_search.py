@@ -1,6 +1,7 @@
 """End-to-end architecture search against a benchmark: NAR's search and random search."""
 
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -189,8 +190,6 @@ def search(
     >>> result.n_queries
     120
     """
-    import time
-
     start = time.perf_counter()
     space, oracle = _prepare(benchmark, dataset, budget, bench, data_home)
     if not 1 <= n_train < budget:
@@ -237,8 +236,6 @@ def random_search(dataset="cifar10", *, benchmark="nasbench201", budget=1100,
     >>> result.n_queries, len(result.best_validation_history)
     (100, 100)
     """
-    import time
-
     start = time.perf_counter()
     space, oracle = _prepare(benchmark, dataset, budget, bench, data_home)
     with _progress(budget, progress, f"random search on {dataset}") as bar:
