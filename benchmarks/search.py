@@ -28,6 +28,11 @@ PAPER = {  # Guo et al. (2022), NAS-Bench-201 search, mean over runs
 }
 
 
+def summary(record):
+    """A run without its per-query histories, which only the plot needs."""
+    return {key: value for key, value in record.items() if not key.endswith("_history")}
+
+
 def summarise(runs, dataset, method):
     group = [r for r in runs if r["dataset"] == dataset and r["method"] == method]
     found = [r["queries_to_optimum"] for r in group if r["queries_to_optimum"] is not None]
@@ -134,7 +139,8 @@ def main():
                       f"test {result.test_accuracy:.2f} rank {result.test_rank} "
                       f"({record['seconds']:.0f} s)", flush=True)
             save(args.name, {"machine": machine(), "budget": budget, "n_train": args.n_train,
-                             "paper": PAPER, "optimum": optimum, "runs": runs}, table(runs, optimum))
+                             "paper": PAPER, "optimum": optimum, "runs": [summary(r) for r in runs]},
+                 table(runs, optimum))
     print(table(runs, optimum))
     plot(runs, args.datasets, RESULTS / f"{args.name}.png")
 

@@ -50,11 +50,9 @@ def _nb101_tensor(X, scaling):
     size = nb101.MAX_VERTICES
     tensor = np.zeros((len(cells), 1 + 2 * nb101.N_CELLS, size, size), dtype=np.float32)
     for i, (matrix, ops) in enumerate(cells):
-        positions = nb101.padded_positions(len(matrix))
-        padded = np.zeros((size, size))
-        padded[np.ix_(positions, positions)] = matrix
+        padded = nb101.padded_adjacency(matrix)
         codes = np.zeros(size)
-        codes[positions] = [NB101_OP_CODES[op] for op in ops]
+        codes[nb101.padded_positions(len(matrix))] = [NB101_OP_CODES[op] for op in ops]
         cost = nb101.network_cost(matrix, ops)
         flops, params = _scale(cost.vertex_flops, cost.vertex_params, scaling,
                                _NB101_LARGEST.vertex_flops.max(), _NB101_LARGEST.vertex_params.max())

@@ -20,11 +20,9 @@ def _nb101_features(X):
     features = np.zeros((len(cells), len(_UPPER[0]) + (size - 2) * len(INTERIOR_OPERATIONS)),
                         dtype=np.float32)
     for i, (matrix, ops) in enumerate(cells):
-        positions = nb101.padded_positions(len(matrix))
-        padded = np.zeros((size, size))
-        padded[np.ix_(positions, positions)] = matrix
-        features[i, : len(_UPPER[0])] = padded[_UPPER]
-        for vertex, op in zip(positions[1:-1], ops[1:-1]):
+        features[i, : len(_UPPER[0])] = nb101.padded_adjacency(matrix)[_UPPER]
+        # interior vertices keep their index; only the output moves to slot 6
+        for vertex, op in enumerate(ops[1:-1], start=1):
             column = len(_UPPER[0]) + (vertex - 1) * len(INTERIOR_OPERATIONS)
             features[i, column + INTERIOR_OPERATIONS.index(op)] = 1.0
     return features

@@ -12,7 +12,7 @@ from ..encoders import FeatureTensorEncoder
 from ..encoders._validation import check_cells, check_nb101_cells
 from ..spaces import _nasbench101_cost as nb101
 from ..spaces._nasbench101 import INTERIOR_OPERATIONS, MAX_EDGES, graph_hash, prune
-from ..spaces._nasbench201 import EDGES, N_CELLS, OPERATIONS, _format, _index_to_codes
+from ..spaces._nasbench201 import EDGES, N_CELLS, OPERATIONS, _format, _index_to_codes, to_codes
 from ..spaces._nasbench201_cost import cell_costs
 
 
@@ -36,7 +36,7 @@ class NB201Cells:
 
     def op_slots(self, cells):
         """One-hot operations ``(n, 6, 5)`` and which slots exist (all of them)."""
-        codes = np.array([self.space.parse(c).codes for c in cells])
+        codes = to_codes(cells)
         return np.eye(self.n_ops)[codes], np.ones((len(cells), self.n_slots), dtype=bool)
 
     def key(self, cell, deduplicate):

@@ -90,6 +90,14 @@ def padded_positions(n_vertices):
     return np.r_[np.arange(n_vertices - 1), MAX_VERTICES - 1]
 
 
+def padded_adjacency(matrix):
+    """The 7x7 adjacency of a pruned cell, zero-padded before its output vertex."""
+    positions = padded_positions(len(matrix))
+    padded = np.zeros((MAX_VERTICES, MAX_VERTICES))
+    padded[np.ix_(positions, positions)] = matrix
+    return padded
+
+
 def _conv(c_in, c_out, kernel, spatial, counting):
     """FLOPs and parameters of a bias-free convolution followed by BatchNorm and ReLU."""
     macs = c_in * kernel * kernel * c_out * spatial
