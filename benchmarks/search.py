@@ -1,148 +1,279 @@
-"""Reproduce NAR's NAS-Bench-201 search results, honestly, next to random search.
+"""The search strategies on NAS-Bench-201 (and the NAS-Bench-101 sample), side by side.
 
-For each dataset and seed: NAR's search with 1,000 random training queries and
-100 search queries (10 rounds of the top 10 of 1,000 tier-sampled candidates),
-and random search with the same 1,100 queries. Both return the best queried
-cell by validation accuracy; its test accuracy and global rank are reported
-next to the paper's figures (which the reference code picks by test accuracy,
-an oracle) and the space's optimum.
+For each dataset and seed, the strategies ``nar``, ``paper``, ``rea`` and
+``random`` each run one search of 1,100 evaluations with the benchmark's
+validation accuracy as the objective. No strategy looks at its budget, so the
+first B evaluations of that search are exactly a search with budget B
+(``tests/test_search.py`` checks this): the figures at budgets 100, 200, 300,
+500 and 1,100 come from prefixes of the same runs. Reported per budget: the
+share of seeds that evaluated the space's validation optimum, the median
+evaluations to it, the mean +- std of the returned cell's (best by
+validation) validation accuracy, test accuracy, test rank and validation
+rank, and the wall time until that budget was spent. Then ``nar`` against
+``random`` on the 500-cell NAS-Bench-101 sample as a table objective.
 
-Run ``python benchmarks/search.py`` (about 15 minutes on a 2-core CPU). Writes
-``results/search.json``, ``results/search.md`` and ``results/search.png``.
+Run ``python benchmarks/search.py`` (all of it in one process), or split it:
+``--datasets``, ``--first-seed``/``--seeds`` and ``--name`` select a part,
+``--threads`` sets torch's threads, and ``--merge NAME...`` joins the saved
+parts into ``results/search.{json,md,png}``.
 """
 
 import argparse
+import json
 import time
 
 import numpy as np
 
 from _common import RESULTS, machine, save
-from sknar.datasets import load_nasbench201
-from sknar.search import random_search, search
+from sknar.datasets import load_nasbench101
+from sknar.search import NASBench201Objective, TableObjective, search
+from sknar.spaces import NASBench101Space
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
-PAPER = {  # Guo et al. (2022), NAS-Bench-201 search, mean over runs
+STRATEGIES = ("nar", "paper", "rea", "random")
+BUDGETS = (100, 200, 300, 500, 1100)
+PAPER = {  # Guo et al. (2022), NAS-Bench-201 search, picked by test accuracy
     "cifar10": {"validation": 91.44, "test": 94.33},
     "cifar100": {"validation": 72.54, "test": 72.89},
     "ImageNet16-120": {"validation": 46.16, "test": 46.66},
 }
 
 
-def summary(record):
-    """A run without its per-query histories, which only the plot needs."""
-    return {key: value for key, value in record.items() if not key.endswith("_history")}
+class Timed:
+    """An objective that records when each evaluation was answered."""
+
+    def __init__(self, objective):
+        self.objective, self.times, self._start = objective, [], time.perf_counter()
+
+    def __getattr__(self, name):
+        return getattr(self.objective, name)
+
+    def __call__(self, cells):
+        scores = self.objective(cells)
+        self.times += [time.perf_counter() - self._start] * len(cells)
+        return scores
 
 
-def summarise(runs, dataset, method):
-    group = [r for r in runs if r["dataset"] == dataset and r["method"] == method]
-    found = [r["queries_to_optimum"] for r in group if r["queries_to_optimum"] is not None]
+def ranks(values):
+    """Rank 1 for the largest value; ties share the better rank."""
+    order = np.sort(values)[::-1]
+    return 1 + np.searchsorted(-order, -values, side="left")
+
+
+def run_nasbench201(dataset, seeds, budget):
+    objective = NASBench201Objective(dataset)
+    position = {cell: i for i, cell in enumerate(objective.cells)}
+    validation_ranks, test_ranks = ranks(objective.validation), ranks(objective.test)
+    runs = []
+    for seed in seeds:
+        for strategy in STRATEGIES:
+            timed = Timed(objective)
+            result = search(timed, strategy=strategy, budget=budget, random_state=seed)
+            positions = [position[cell] for cell in result.cells]
+            runs.append({
+                "dataset": dataset, "strategy": strategy, "seed": seed,
+                "validation": objective.validation[positions].tolist(),
+                "test": objective.test[positions].tolist(),
+                "validation_rank": validation_ranks[positions].tolist(),
+                "test_rank": test_ranks[positions].tolist(),
+                "times": timed.times,
+            })
+            print(f"{dataset} seed {seed} {strategy:>6}: val {result.best_score:.2f} "
+                  f"(rank {result.validation_rank}) test {result.test_accuracy:.2f} "
+                  f"optimum after {result.queries_to_optimum} in {timed.times[-1]:.0f} s", flush=True)
+    return runs
+
+
+def run_nasbench101(seeds):
+    bench = load_nasbench101()
+    space = NASBench101Space()
+    objective = TableObjective(space, bench.data, bench.target)
+    runs = []
+    for seed in seeds:
+        for strategy in ("nar", "random"):
+            start = time.perf_counter()
+            result = search(objective, strategy=strategy, budget=300, random_state=seed)
+            runs.append({"strategy": strategy, "seed": seed, "queries_to_optimum": result.queries_to_optimum,
+                         "best": result.best_score, "seconds": time.perf_counter() - start})
+            print(f"nasbench101 seed {seed} {strategy:>6}: best {result.best_score:.2f}, "
+                  f"table's best after {result.queries_to_optimum}", flush=True)
+    return runs
+
+
+def returned(run, budget):
+    """Index of the cell a search of this budget returns (best validation, first on ties)."""
+    return int(np.argmax(run["validation"][:budget]))
+
+
+def summarise(runs, dataset, strategy, budget):
+    group = [r for r in runs if r["dataset"] == dataset and r["strategy"] == strategy]
+    if not group:
+        return None
+    picks = [returned(r, budget) for r in group]
+    found = [r["validation_rank"][:budget].index(1) + 1 for r in group if 1 in r["validation_rank"][:budget]]
+
+    def stat(key):
+        values = [r[key][i] for r, i in zip(group, picks)]
+        return float(np.mean(values)), float(np.std(values))
+
     return {
-        "runs": len(group),
-        "validation": (np.mean([r["validation_accuracy"] for r in group]),
-                       np.std([r["validation_accuracy"] for r in group])),
-        "test": (np.mean([r["test_accuracy"] for r in group]), np.std([r["test_accuracy"] for r in group])),
-        "rank": (np.mean([r["test_rank"] for r in group]), np.std([r["test_rank"] for r in group])),
-        "optimum_found": len(found),
-        "queries_to_optimum": int(np.median(found)) if found else None,
-        "seconds": float(np.mean([r["seconds"] for r in group])),
+        "runs": len(group), "found": len(found),
+        "median_to_optimum": float(np.median(found)) if found else None,
+        "validation": stat("validation"), "test": stat("test"),
+        "test_rank": stat("test_rank"), "validation_rank": stat("validation_rank"),
+        "seconds": float(np.mean([r["times"][budget - 1] for r in group])),
     }
 
 
 def table(runs, optimum):
     lines = [
-        "| dataset | method | runs | validation | test | test rank | val. optimum found (median queries) | s / run |",
-        "|---|---|---|---|---|---|---|---|",
+        "| dataset | budget | strategy | optimum found | median evals to it | validation | test | "
+        "test rank | validation rank | s / search |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for dataset in DATASETS:
-        if not any(r["dataset"] == dataset for r in runs):
-            continue
-        for method in ("nar", "random"):
-            s = summarise(runs, dataset, method)
-            if not s["runs"]:
-                continue
-            when = f"{s['optimum_found']}/{s['runs']}"
-            if s["queries_to_optimum"] is not None:
-                when += f" ({s['queries_to_optimum']})"
-            lines.append(
-                f"| {dataset} | {method} | {s['runs']} | {s['validation'][0]:.2f} ± {s['validation'][1]:.2f} | "
-                f"{s['test'][0]:.2f} ± {s['test'][1]:.2f} | {s['rank'][0]:.0f} ± {s['rank'][1]:.0f} | "
-                f"{when} | {s['seconds']:.1f} |"
-            )
-        paper = PAPER[dataset]
-        lines.append(f"| {dataset} | paper (picked by test) | | {paper['validation']:.2f} | {paper['test']:.2f} | | | |")
-        lines.append(
-            f"| {dataset} | space optimum | | {optimum[dataset]['validation']:.2f} | "
-            f"{optimum[dataset]['test']:.2f} (val. optimum's test: {optimum[dataset]['test_of_val_optimum']:.2f}) | 1 | | |"
-        )
+        for budget in BUDGETS:
+            for strategy in STRATEGIES:
+                s = summarise(runs, dataset, strategy, budget)
+                if s is None:
+                    continue
+                median = "" if s["median_to_optimum"] is None else f"{s['median_to_optimum']:.0f}"
+                lines.append(
+                    f"| {dataset} | {budget} | {strategy} | {s['found']}/{s['runs']} | {median} | "
+                    f"{s['validation'][0]:.2f} ± {s['validation'][1]:.2f} | {s['test'][0]:.2f} ± {s['test'][1]:.2f} | "
+                    f"{s['test_rank'][0]:.1f} ± {s['test_rank'][1]:.1f} | "
+                    f"{s['validation_rank'][0]:.1f} ± {s['validation_rank'][1]:.1f} | {s['seconds']:.1f} |")
+        if dataset in optimum:
+            paper, best = PAPER[dataset], optimum[dataset]
+            lines.append(f"| {dataset} | | paper (picked by test) | | | {paper['validation']:.2f} | "
+                         f"{paper['test']:.2f} | | | |")
+            lines.append(f"| {dataset} | | space optimum | | | {best['validation']:.2f} | {best['test']:.2f} "
+                         f"(val. optimum's test {best['test_of_val_optimum']:.2f}) | 1 | 1 | |")
     return "\n".join(lines)
 
 
-def plot(runs, datasets, path):
+def nb101_table(runs):
+    lines = ["| NAS-Bench-101 sample (292 functions), budget 300 | table's best found | median evals to it | s / search |",
+             "|---|---|---|---|"]
+    for strategy in ("nar", "random"):
+        group = [r for r in runs if r["strategy"] == strategy]
+        if group:
+            found = [r["queries_to_optimum"] for r in group if r["queries_to_optimum"] is not None]
+            median = f"{np.median(found):.0f}" if found else ""
+            lines.append(f"| {strategy} | {len(found)}/{len(group)} | {median} | "
+                         f"{np.mean([r['seconds'] for r in group]):.1f} |")
+    return "\n".join(lines)
+
+
+def targets(runs):
+    """The search-engine issue's targets, checked on these runs."""
+    lines = []
+    for dataset, within in (("cifar10", 300), ("cifar100", 300), ("ImageNet16-120", 500)):
+        s = summarise(runs, dataset, "nar", within)
+        if s:
+            lines.append(f"- nar finds the {dataset} validation optimum within {within} evaluations in "
+                         f"{s['found']}/{s['runs']} seeds (target 9/10), median {s['median_to_optimum']}")
+    for dataset in DATASETS:
+        for budget in BUDGETS:
+            ranks = {k: summarise(runs, dataset, k, budget) for k in ("nar", "rea", "random")}
+            if all(ranks.values()):
+                beats = all(ranks["nar"]["validation_rank"][0] < ranks[k]["validation_rank"][0]
+                            for k in ("rea", "random"))
+                lines.append(f"- {dataset} budget {budget}: nar mean validation rank "
+                             f"{ranks['nar']['validation_rank'][0]:.1f} vs rea {ranks['rea']['validation_rank'][0]:.1f}"
+                             f" and random {ranks['random']['validation_rank'][0]:.1f}: "
+                             f"{'beats both' if beats else 'does not beat both'}")
+    return "\n".join(lines)
+
+
+def plot(runs, path):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    datasets = [d for d in DATASETS if any(r["dataset"] == d for r in runs)]
     fig, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 4), squeeze=False)
+    colours = {"nar": "tab:red", "paper": "tab:orange", "rea": "tab:green", "random": "tab:blue"}
     for ax, dataset in zip(axes[0], datasets):
-        for method, colour in (("nar", "tab:red"), ("random", "tab:blue")):
-            curves = np.array([r["best_test_history"] for r in runs
-                               if r["dataset"] == dataset and r["method"] == method])
-            if not len(curves):
+        for strategy in STRATEGIES:
+            group = [r for r in runs if r["dataset"] == dataset and r["strategy"] == strategy]
+            if not group:
                 continue
+            curves = []
+            for r in group:
+                best = np.maximum.accumulate(r["validation"])
+                improved = np.r_[True, np.asarray(r["validation"][1:]) > best[:-1]]
+                position = np.maximum.accumulate(np.where(improved, np.arange(len(best)), 0))
+                curves.append(np.asarray(r["validation_rank"])[position])
+            curves = np.array(curves, dtype=float)
             queries = np.arange(1, curves.shape[1] + 1)
-            mean, std = curves.mean(axis=0), curves.std(axis=0)
-            ax.plot(queries, mean, color=colour, label=f"{method} (mean of {len(curves)})")
-            ax.fill_between(queries, mean - std, mean + std, color=colour, alpha=0.15)
-        ax.axhline(PAPER[dataset]["test"], color="k", ls="--", lw=1, label="paper")
-        ax.set_xlim(200, curves.shape[1])
-        low = min(r["best_test_history"][199] for r in runs if r["dataset"] == dataset)
-        ax.set_ylim(low - 0.2, max(r["optimum_test_accuracy"] for r in runs if r["dataset"] == dataset) + 0.1)
+            ax.plot(queries, np.exp(np.log(curves).mean(axis=0)), color=colours[strategy],
+                    label=f"{strategy} (geometric mean of {len(group)})")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
         ax.set_title(f"NAS-Bench-201 {dataset}")
-        ax.set_xlabel("queries")
-        ax.set_ylabel("test accuracy of best-by-validation cell (%)")
-        ax.legend(loc="lower right")
+        ax.set_xlabel("evaluations")
+        ax.set_ylabel("validation rank of the best cell so far")
+        ax.legend(loc="upper right")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     print(f"wrote {path}")
 
 
+def optimum_of(dataset):
+    objective = NASBench201Objective(dataset)
+    best = int(np.argmax(objective.validation))
+    return {"validation": float(objective.validation.max()), "test": float(objective.test.max()),
+            "test_of_val_optimum": float(objective.test[best])}
+
+
+def report(name, runs, nb101, extra):
+    optimum = {d: optimum_of(d) for d in DATASETS if any(r["dataset"] == d for r in runs)}
+    text = "\n\n".join(part for part in (table(runs, optimum), nb101_table(nb101), targets(runs)) if part)
+    save(name, {**extra, "budgets": BUDGETS, "paper": PAPER, "optimum": optimum,
+                "summary": {f"{d}/{s}/{b}": summarise(runs, d, s, b)
+                            for d in DATASETS for s in STRATEGIES for b in BUDGETS
+                            if summarise(runs, d, s, b)},
+                "nasbench101": nb101}, text)
+    print(text)
+    plot(runs, RESULTS / f"{name}.png")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--datasets", nargs="*", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--n-train", type=int, default=1000)
-    parser.add_argument("--search-queries", type=int, default=100)
+    parser.add_argument("--budget", type=int, default=max(BUDGETS))
+    parser.add_argument("--nasbench101", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     parser.add_argument("--name", default="search")
+    parser.add_argument("--merge", nargs="+", default=None, metavar="NAME",
+                        help="join saved parts results/NAME.runs.json into results/<--name>.*")
     args = parser.parse_args()
 
-    budget = args.n_train + args.search_queries
-    runs, optimum = [], {}
+    if args.merge:
+        parts = [json.loads((RESULTS / f"{name}.runs.json").read_text()) for name in args.merge]
+        runs = [r for part in parts for r in part["runs"]]
+        nb101 = [r for part in parts for r in part["nasbench101"]]
+        report(args.name, runs, nb101, {"machine": [p["machine"] for p in parts], "parts": args.merge})
+        return
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    runs, nb101 = [], []
     for dataset in args.datasets:
-        bench = load_nasbench201(dataset)
-        best_val = int(np.argmax(bench.target))
-        optimum[dataset] = {"validation": float(bench.target.max()), "test": float(bench.test_target.max()),
-                            "test_of_val_optimum": float(bench.test_target[best_val])}
-        for seed in range(args.seeds):
-            for method in ("nar", "random"):
-                start = time.perf_counter()
-                if method == "nar":
-                    result = search(dataset, budget=budget, n_train=args.n_train, random_state=seed,
-                                    bench=bench, progress=False)
-                else:
-                    result = random_search(dataset, budget=budget, random_state=seed, bench=bench)
-                record = result.to_dict()
-                del record["queried_cells"]
-                record["seconds"] = time.perf_counter() - start
-                runs.append(record)
-                print(f"{dataset} seed {seed} {method}: val {result.validation_accuracy:.2f} "
-                      f"test {result.test_accuracy:.2f} rank {result.test_rank} "
-                      f"({record['seconds']:.0f} s)", flush=True)
-            save(args.name, {"machine": machine(), "budget": budget, "n_train": args.n_train,
-                             "paper": PAPER, "optimum": optimum, "runs": [summary(r) for r in runs]},
-                 table(runs, optimum))
-    print(table(runs, optimum))
-    plot(runs, args.datasets, RESULTS / f"{args.name}.png")
+        runs += run_nasbench201(dataset, seeds, args.budget)
+        (RESULTS / f"{args.name}.runs.json").write_text(json.dumps({"machine": machine(), "runs": runs,
+                                                                   "nasbench101": nb101}))
+    if args.nasbench101:
+        nb101 = run_nasbench101(seeds)
+    (RESULTS / f"{args.name}.runs.json").write_text(json.dumps({"machine": machine(), "runs": runs,
+                                                               "nasbench101": nb101}))
+    report(args.name, runs, nb101, {"machine": machine(), "seeds": list(seeds)})
 
 
 if __name__ == "__main__":

@@ -9,7 +9,11 @@ import time
 
 import numpy as np
 
-DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
+from .spaces import NASBench201Space
+
+DATASETS = NASBench201Space.datasets
+STRATEGY_NAMES = ("nar", "paper", "rea", "random")
+DEFAULT_BUDGET = 300
 
 
 def _positive_int(text):
@@ -36,27 +40,55 @@ def _write_json_atomically(payload, path):
         raise
 
 
-def _search(args):
-    from .search import random_search, search
+def _strategy(name, params, args):
+    from .search import STRATEGIES
 
-    common = dict(dataset=args.dataset, benchmark=args.benchmark, budget=args.budget,
-                  random_state=args.seed, data_home=args.data_home)
-    if args.method == "random":
-        result = random_search(**common)
+    limits = {k: v for k, v in (("max_flops", args.max_flops), ("max_params", args.max_params))
+              if v is not None}
+    if limits:
+        if "sampler_params" not in STRATEGIES[name]().get_params():
+            raise ValueError(f"--max-flops and --max-params work with --strategy nar or paper, not {name}.")
+        params = {**params, "sampler_params": {**(params.get("sampler_params") or {}), **limits}}
+    return STRATEGIES[name](**params)
+
+
+def _search(args):
+    from .search import NASBench201Objective, search
+    from .search._engine import SearchLog
+
+    if args.resume:
+        header, _ = SearchLog(args.resume).read()
+        described = header.get("objective")
+        if not isinstance(described, dict) or described.get("benchmark") != "nasbench201":
+            raise ValueError(
+                f"{args.resume} logs a search of a Python objective; resume it in Python with "
+                "search(objective, ..., log=LOG, resume=True)."
+            )
+        dataset, seed = described["dataset"], header["seed"]
+        strategy = _strategy(header["strategy"], header["strategy_params"], args)
+        budget = args.budget or header["budget"]
+        log = args.resume
     else:
-        sampler_params = {k: v for k, v in (("max_flops", args.max_flops),
-                                            ("max_params", args.max_params)) if v is not None}
-        result = search(**common, n_train=args.n_train, top_k=args.top_k,
-                        n_candidates=args.candidates, refit=args.refit,
-                        sampler_params=sampler_params)
+        dataset, seed, log = args.dataset, args.seed, args.log
+        strategy = _strategy(args.strategy, {}, args)
+        budget = args.budget or DEFAULT_BUDGET
+    objective = NASBench201Objective(dataset, data_home=args.data_home)
+    try:
+        result = search(objective, strategy=strategy, budget=budget, random_state=seed,
+                        n_jobs=args.n_jobs, client=args.scheduler, log=log,
+                        resume=bool(args.resume))
+    except KeyboardInterrupt:
+        if log:
+            print(f"sknar: interrupted; continue with: sknar search --resume {log}", file=sys.stderr)
+        return 130
     rows = [
-        ("method", result.method),
+        ("strategy", result.strategy),
         ("benchmark / dataset", f"{result.benchmark} / {result.dataset}"),
         ("seed", result.seed),
         ("queries", result.n_queries),
         ("found cell", result.best_cell),
         ("benchmark index", result.best_index),
-        ("validation accuracy", f"{result.validation_accuracy:.2f}"),
+        ("validation accuracy", f"{result.best_score:.2f}  (rank {result.validation_rank} of 15625)"),
         ("test accuracy", f"{result.test_accuracy:.2f}  (space's best {result.optimum_test_accuracy:.2f})"),
         ("test rank", f"{result.test_rank} of 15625"),
         ("validation optimum found after",
@@ -75,7 +107,6 @@ def _search(args):
 def _demo(args):
     from .datasets import load_nasbench201
     from .encoders import FeatureTensorEncoder
-    from .spaces import NASBench201Space
 
     start = time.perf_counter()
     bench = load_nasbench201(args.dataset, data_home=args.data_home)
@@ -90,7 +121,7 @@ def _demo(args):
     print(f"  FLOPs  {costs.flops.min() / 1e6:8.2f} M .. {costs.flops.max() / 1e6:8.2f} M")
     print(f"  params {costs.params.min() / 1e6:8.3f} M .. {costs.params.max() / 1e6:8.3f} M")
     print(f"  feature tensor: {features.shape[0]} x {features.shape[1]} float32 "
-          f"(31 tokens of 4x4)")
+          f"({space.n_tokens} tokens of {space.token_dim} values)")
     print(f"  done in {time.perf_counter() - start:.2f} s")
     return 0
 
@@ -112,31 +143,32 @@ def _build_parser():
     commands.required = True
 
     run = commands.add_parser(
-        "search", help="run NAR's search (or random search) with a benchmark as the oracle",
-        description="Query n-train random cells, fit the ranker, then query the top-k of "
-                    "each round of tier-sampled candidates until the budget is spent; report "
-                    "the best queried cell by validation accuracy and its test accuracy.",
+        "search", help="search NAS-Bench-201 with NAR (or another strategy), the benchmark as the objective",
+        description="Evaluate cells proposed by the strategy, in rounds, until the budget is "
+                    "spent; report the best evaluated cell by validation accuracy and its test "
+                    "accuracy. With --log every evaluation is appended to a JSON-lines file, and "
+                    "--resume LOG continues a search that was stopped.",
     )
     run.add_argument("--benchmark", choices=("nasbench201",), default="nasbench201",
-                     help="tabular benchmark acting as the oracle (default: nasbench201)")
+                     help="tabular benchmark acting as the objective (default: nasbench201)")
     _add_data_options(run)
-    run.add_argument("--method", choices=("nar", "random"), default="nar",
-                     help="search method (default: nar)")
-    run.add_argument("--budget", type=_positive_int, default=1100,
-                     help="total queries, training cells included (default: 1100)")
-    run.add_argument("--n-train", type=_positive_int, default=1000,
-                     help="random cells queried to train the ranker (default: 1000)")
-    run.add_argument("--top-k", type=_positive_int, default=10,
-                     help="cells queried per search round (default: 10)")
-    run.add_argument("--candidates", type=_positive_int, default=1000,
-                     help="candidates sampled per round (default: 1000)")
-    run.add_argument("--refit", action="store_true",
-                     help="refit the ranker after every round")
-    run.add_argument("--max-flops", type=float, default=None,
-                     help="hard limit on a network's FLOPs (hardware-aware search)")
-    run.add_argument("--max-params", type=float, default=None,
-                     help="hard limit on a network's parameters")
+    run.add_argument("--strategy", choices=STRATEGY_NAMES, default="nar",
+                     help="search strategy (default: nar)")
+    run.add_argument("--budget", type=_positive_int, default=None,
+                     help=f"total evaluations (default: {DEFAULT_BUDGET}; when resuming, the logged budget)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    run.add_argument("--max-flops", type=float, default=None,
+                     help="hard limit on a network's FLOPs for the cells nar and paper sample")
+    run.add_argument("--max-params", type=float, default=None,
+                     help="hard limit on a network's parameters, likewise")
+    run.add_argument("--n-jobs", type=int, default=None,
+                     help="evaluate each round's cells with this many local workers")
+    run.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="evaluate on the dask cluster whose scheduler is at ADDRESS (tcp://host:8786)")
+    run.add_argument("--log", default=None, metavar="LOG",
+                     help="append every evaluation to this JSON-lines log (resumable)")
+    run.add_argument("--resume", default=None, metavar="LOG",
+                     help="continue the search logged in LOG (its strategy, dataset and seed)")
     run.add_argument("--output", default=None, help="also write the result as JSON here")
     run.set_defaults(run=_search)
 
@@ -152,10 +184,13 @@ def main(argv=None):
     """Run the command line; returns the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "output", None):
-        folder = os.path.dirname(os.path.abspath(args.output))
-        if not os.path.isdir(folder):
-            parser.error(f"--output: folder {folder} does not exist")
+    for option in ("output", "log"):
+        if getattr(args, option, None):
+            folder = os.path.dirname(os.path.abspath(getattr(args, option)))
+            if not os.path.isdir(folder):
+                parser.error(f"--{option}: folder {folder} does not exist")
+    if getattr(args, "resume", None) and args.log:
+        parser.error("--resume continues the log it names; --log is for new searches")
     try:
         return args.run(args)
     except (OSError, ValueError) as exc:

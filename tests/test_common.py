@@ -4,7 +4,7 @@ import pytest
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sknar import FeatureTensorEncoder, NARRanker, OneHotOpsEncoder
+from sknar import FeatureTensorEncoder, NARRanker, OneHotOpsEncoder, TierSampler
 
 TINY_RANKER = NARRanker(d_model=8, n_heads=2, dim_feedforward=16, head_hidden=16,
                         max_epochs=2, batch_size=16, random_state=0)
@@ -36,9 +36,9 @@ def test_sklearn_compatible_ranker(estimator, check):
     check(estimator)
 
 
-# The encoders take architecture strings, not numeric 2-D arrays, so scikit-learn
-# skips its data-driven checks for them (input tag two_d_array=False). The API
-# checks that need no numeric data run here explicitly.
+# The encoders and the tier sampler take architecture strings, not numeric 2-D
+# arrays, so scikit-learn skips its data-driven checks for them (input tag
+# two_d_array=False). The API checks that need no numeric data run here explicitly.
 STRING_INPUT_API_CHECKS = [
     "check_estimator_cloneable",
     "check_estimator_tags_renamed",
@@ -53,7 +53,7 @@ STRING_INPUT_API_CHECKS = [
 ]
 
 
-@pytest.mark.parametrize("estimator", [FeatureTensorEncoder(), OneHotOpsEncoder()], ids=repr)
+@pytest.mark.parametrize("estimator", [FeatureTensorEncoder(), OneHotOpsEncoder(), TierSampler()], ids=repr)
 @pytest.mark.parametrize("check_name", STRING_INPUT_API_CHECKS)
 def test_sklearn_api_of_string_encoders(estimator, check_name):
     getattr(estimator_checks, check_name)(type(estimator).__name__, estimator)

@@ -13,7 +13,7 @@ def test_sample_table():
     matrix, ops = bench.data[0]
     assert ops[0] == "input" and ops[-1] == "output"
     assert bench.target[0] == 92.578125
-    assert bench.hash[0] == NASBench101Space().hash(matrix, ops)
+    assert bench.hash[0] == NASBench101Space().canonical((matrix, ops))
     assert "tfrecord" in bench.DESCR
     X, y = load_nasbench101(return_X_y=True)
     assert len(X) == 500 and y[1] == bench.target[1]

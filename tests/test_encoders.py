@@ -6,7 +6,7 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.pipeline import make_pipeline
 
 from sknar.encoders import FeatureTensorEncoder, OneHotOpsEncoder
-from sknar.spaces import NASBench201Space
+from sknar.spaces import NASBench201Cell, NASBench201Space
 
 from ._data import nar_nb201_record
 
@@ -71,7 +71,7 @@ def test_input_containers(encoder):
     expected = encoder.fit_transform(cells)
     for container in (np.asarray(cells, dtype=object), pd.Series(cells), tuple(cells),
                       pd.DataFrame({"arch": cells}), np.asarray(cells)[:, None],
-                      [SPACE.parse(c) for c in cells]):
+                      [NASBench201Cell.from_string(c) for c in cells]):
         np.testing.assert_array_equal(encoder.transform(container), expected)
 
 
@@ -143,6 +143,6 @@ def test_nb101_encoder_errors():
         FeatureTensorEncoder(space="nasbench101").fit([([[0, 0], [0, 0]], ["input", "output"])])
     with pytest.raises(ValueError, match="pair"):
         OneHotOpsEncoder(space="nasbench101").fit(["|none~0|"])
-    with pytest.raises(ValueError, match="only dataset 'cifar10'"):
+    with pytest.raises(ValueError, match="Unknown dataset 'cifar100' for the nasbench101 space"):
         FeatureTensorEncoder(space="nasbench101", dataset="cifar100").fit(
             [([[0, 1], [0, 0]], ["input", "output"])])

@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker, NASBench201Space, TierSampler
@@ -17,7 +19,7 @@ def evaluated():
     index = rng.choice(len(bench.data), 500, replace=False)
     cells, accuracy = list(bench.data[index]), bench.target[index]
     model = make_pipeline(FeatureTensorEncoder(), NARRanker(random_state=0, **QUICK)).fit(cells, accuracy)
-    return bench, cells, accuracy, model
+    return bench, cells, accuracy, FrozenEstimator(model)
 
 
 def test_per_tier_statistics(evaluated):
@@ -65,8 +67,8 @@ def test_samples_are_new_distinct_ranked_and_reproducible(evaluated):
     assert np.all(np.diff(tiers) >= 0)
     for tier in np.unique(tiers):
         assert np.all(np.diff(scores[tiers == tier]) <= 0)
-    by_string = TierSampler(model, deduplicate="string").fit(cells, accuracy)
-    assert not set(by_string.sample(30, random_state=0)) & set(cells)
+    excluded = sampler.sample(30, random_state=0, exclude=drawn[:10])
+    assert not {SPACE.canonical(c) for c in excluded} & set(canonical[:10])
 
 
 def test_guided_draws_beat_uniform_draws(evaluated):
@@ -93,17 +95,31 @@ def test_hard_constraints(evaluated):
         assert impossible.sample(5, random_state=0) == []
 
 
-def test_bare_ranker_with_default_encoder(evaluated):
-    bench, cells, accuracy, _ = evaluated
-    ranker = NARRanker(random_state=0, **QUICK).fit(FeatureTensorEncoder().fit_transform(cells), accuracy)
-    drawn = TierSampler(ranker).fit(cells, accuracy).sample(10, random_state=0)
-    assert len(drawn) == 10
+def test_meta_estimator_fits_a_clone(evaluated):
+    _, cells, accuracy, frozen = evaluated
+    unfitted = make_pipeline(FeatureTensorEncoder(), NARRanker(random_state=0, **QUICK))
+    sampler = clone(TierSampler(unfitted)).fit(cells, accuracy)
+    assert sampler.estimator_ is not unfitted and not hasattr(unfitted[-1], "net_")
+    assert len(sampler.sample(10, random_state=0)) == 10
+    # a frozen model is used as it is, not refitted
+    assert TierSampler(frozen).fit(cells, accuracy).estimator_ is frozen
+    assert clone(TierSampler(frozen)).estimator is frozen
+    # the default estimator: FeatureTensorEncoder and NARRanker on the space and dataset
+    default = TierSampler(dataset="cifar100").fit(cells[:40], accuracy[:40])
+    assert default.estimator_[0].dataset == "cifar100" and len(default.sample(3, random_state=0)) == 3
+
+
+def test_within_limits(evaluated):
+    _, cells, accuracy, model = evaluated
+    sampler = TierSampler(model, max_flops=60e6).fit(cells, accuracy)
+    np.testing.assert_array_equal(sampler.within_limits(cells[:50]),
+                                  SPACE.costs(cells[:50], "cifar10").flops <= 60e6)
 
 
 def test_errors(evaluated):
     _, cells, accuracy, model = evaluated
     with pytest.raises(NotFittedError):
-        TierSampler(NARRanker()).fit(cells, accuracy)
+        TierSampler(FrozenEstimator(NARRanker())).fit(cells, accuracy)
     with pytest.raises(ValueError, match="shape"):
         TierSampler(model).fit(cells, accuracy[:-1])
     with pytest.raises(ValueError, match="NaN"):
@@ -126,24 +142,24 @@ def nb101():
     cells, accuracy = list(bench.data[:400]), bench.target[:400]
     model = make_pipeline(FeatureTensorEncoder(space="nasbench101"),
                           NARRanker(random_state=0, **QUICK)).fit(cells, accuracy)
-    return cells, accuracy, model
+    return cells, accuracy, FrozenEstimator(model)
 
 
-def test_nb101_statistics_are_per_vertex_with_vertex_counts(nb101):
+def test_nb101_statistics_are_per_vertex_with_cell_sizes(nb101):
     from sknar.spaces import NASBench101Space
 
     cells, accuracy, model = nb101
     sampler = TierSampler(model, space=NASBench101Space()).fit(cells, accuracy)
     assert sampler.op_frequencies_.shape == (5, 5, 3)  # tiers x interior vertex slots x operations
     np.testing.assert_allclose(sampler.op_frequencies_.sum(axis=2), 1.0)
-    assert sampler.vertex_histograms_.shape == (5, 6)  # 2 to 7 vertices
-    np.testing.assert_allclose(sampler.vertex_histograms_.sum(axis=1), 1.0)
+    assert sampler.size_histograms_.shape == (5, 6)  # 2 to 7 vertices
+    np.testing.assert_allclose(sampler.size_histograms_.sum(axis=1), 1.0)
     top = sampler.tiers_ == 0
     sizes = np.array([len(m) for m, _ in cells])
     expected = np.bincount(sizes[top] - 2, minlength=6) / top.sum()
-    np.testing.assert_allclose(sampler.vertex_histograms_[0], expected)
-    assert set(sampler.kl_divergences_) == {"flops", "params", "ops", "vertices"}
-    assert set(sampler.selected_) == {"flops", "params", "ops", "vertices"}
+    np.testing.assert_allclose(sampler.size_histograms_[0], expected)
+    assert set(sampler.kl_divergences_) == {"flops", "params", "ops", "sizes"}
+    assert set(sampler.selected_) == {"flops", "params", "ops", "sizes"}
 
 
 def test_nb101_samples_are_new_valid_and_ranked(nb101):
@@ -154,14 +170,14 @@ def test_nb101_samples_are_new_valid_and_ranked(nb101):
     sampler = TierSampler(model, space=space, noisy_factor=0.3).fit(cells, accuracy)
     drawn = sampler.sample(20, random_state=0)
     assert len(drawn) == 20
-    hashes = [space.hash(m, o) for m, o in drawn]
+    hashes = [space.canonical((m, o)) for m, o in drawn]
     assert len(set(hashes)) == 20
-    assert not set(hashes) & {space.hash(m, o) for m, o in cells}
-    assert all(space.is_valid(m, o) for m, o in drawn)
+    assert not set(hashes) & {space.canonical((m, o)) for m, o in cells}
+    assert all(space.is_valid((m, o)) for m, o in drawn)
     tiers = model[-1].predict_tier(model[0].transform(drawn))
     assert np.all(np.diff(tiers) >= 0)
-    assert [space.hash(m, o) for m, o in sampler.sample(20, random_state=0)] == hashes
+    assert [space.canonical((m, o)) for m, o in sampler.sample(20, random_state=0)] == hashes
     limited = TierSampler(model, space=space, max_params=3e6).fit(cells, accuracy).sample(10, random_state=0)
-    assert max(space.cost(m, o).params for m, o in limited) <= 3e6
-    with pytest.raises(ValueError, match="only dataset 'cifar10'"):
+    assert max(space.cost((m, o)).params for m, o in limited) <= 3e6
+    with pytest.raises(ValueError, match="Unknown dataset 'cifar100' for the nasbench101 space"):
         TierSampler(model, space=space, dataset="cifar100").fit(cells, accuracy)

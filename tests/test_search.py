@@ -3,80 +3,138 @@ import pytest
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker, NASBench201Space
-from sknar.datasets import load_nasbench201
-from sknar.search import BenchmarkOracle, random_search, search
+from sknar.datasets import load_nasbench101
+from sknar.search import (
+    NARStrategy,
+    NASBench201Objective,
+    PaperStrategy,
+    RandomSearch,
+    RegularizedEvolution,
+    TableObjective,
+    search,
+)
+from sknar.spaces import NASBench101Space
 
+SPACE = NASBench201Space()
 QUICK = make_pipeline(FeatureTensorEncoder(), NARRanker(d_model=8, n_heads=2, dim_feedforward=16,
                                                         head_hidden=16, max_epochs=3))
+# large enough to rank well, for the tests of search quality (a few seconds a search)
+SMALL = make_pipeline(FeatureTensorEncoder(), NARRanker(d_model=16, n_heads=2, dim_feedforward=32,
+                                                        head_hidden=32, max_epochs=20))
+STRATEGIES = {
+    "random": RandomSearch(),
+    "rea": RegularizedEvolution(),
+    "nar": NARStrategy(QUICK, n_start=20, n_candidates=60, refit_epochs=1),
+    "paper": PaperStrategy(QUICK, n_start=30, n_candidates=60),
+}
 
 
 @pytest.fixture(scope="module")
-def bench():
-    return load_nasbench201("cifar10")
+def objective():
+    return NASBench201Objective("cifar10")
 
 
-def test_oracle_counts_distinct_queries(bench):
-    oracle = BenchmarkOracle(bench)
-    cells = list(bench.data[:3])
-    np.testing.assert_array_equal(oracle.query(cells + cells[:1]), bench.target[[0, 1, 2, 0]])
-    assert oracle.n_queries == 3 and oracle.queried == cells
-    assert oracle.test_rank(bench.data[6111]) == 1
-    assert oracle.test_accuracy(bench.data[0]) == bench.test_target[0]
-    assert oracle.index(bench.data[42]) == 42
-    with pytest.raises(ValueError, match="not in the benchmark"):
-        oracle.query(["|none~0|"])
+def n_convolutions(cells):
+    """A toy objective: the number of convolutions in a NAS-Bench-201 cell."""
+    return [cell.count("conv") for cell in cells]
 
 
-def test_search_returns_the_best_queried_cell_by_validation(bench):
-    result = search("cifar10", budget=150, n_train=100, top_k=10, ranker=QUICK,
-                    random_state=0, bench=bench)
-    assert result.n_queries == 150 == len(result.best_validation_history)
-    history = np.array(result.best_validation_history)
-    assert np.all(np.diff(history) >= 0)
-    position = {c: i for i, c in enumerate(bench.data)}
-    assert result.validation_accuracy == history[-1] == bench.target[position[result.best_cell]]
-    assert result.test_accuracy == bench.test_target[result.best_index]
-    assert result.best_test_history[-1] == result.test_accuracy
-    assert result.test_rank == 1 + np.sum(bench.test_target > result.test_accuracy)
-    assert result.optimum_test_accuracy == bench.test_target.max()
-    again = search("cifar10", budget=150, n_train=100, ranker=QUICK, random_state=0, bench=bench)
-    assert again.best_cell == result.best_cell and again.best_validation_history == result.best_validation_history
-    assert set(result.to_dict()) >= {"best_cell", "test_accuracy", "test_rank", "n_queries"}
+@pytest.mark.parametrize("name", sorted(STRATEGIES))
+def test_every_strategy_returns_the_best_evaluated_cell(objective, name):
+    result = search(objective, strategy=STRATEGIES[name], budget=60, random_state=0)
+    assert result.strategy == name and result.n_queries == 60 == len(result.cells)
+    keys = [SPACE.canonical(c) for c in result.cells]
+    assert len(set(keys)) == 60  # no isomorphic cell evaluated twice
+    np.testing.assert_array_equal(result.scores, objective(result.cells))
+    assert result.best_score == max(result.scores) == objective([result.best_cell])[0]
+    assert result.test_accuracy == objective.test_accuracy(result.best_cell)
+    assert result.to_dict()["best_validation_history"] == result.best_score_history
+    assert np.all(np.diff(result.best_score_history) >= 0)
+    again = search(objective, strategy=STRATEGIES[name], budget=60, random_state=0)
+    assert again.cells == result.cells and again.scores == result.scores
+    # a strategy never sees the budget: a shorter search is a prefix of a longer one
+    shorter = search(objective, strategy=STRATEGIES[name], budget=45, random_state=0)
+    assert shorter.cells == result.cells[:45]
 
 
-def test_search_phase_queries_better_cells_than_its_random_start(bench):
-    result = search("cifar10", budget=150, n_train=100, top_k=10, ranker=QUICK, random_state=3, bench=bench)
-    position = {c: i for i, c in enumerate(bench.data)}
-    accuracy = bench.target[[position[c] for c in result.queried_cells]]
+def test_any_callable_is_an_objective():
+    result = search(objective=n_convolutions, space=NASBench201Space(), strategy="rea",
+                    budget=100, random_state=0)
+    assert result.best_score == 6 and result.best_cell.count("conv") == 6
+    assert result.report == {}
+    assert [h["score"] for h in result.history] == result.scores
+    payload = result.to_dict()
+    assert payload["strategy"] == "rea" and payload["test_accuracy"] is None
+    with pytest.raises(AttributeError):
+        result.test_rank
+
+
+def test_search_by_dataset_name_and_default_strategy_settings():
+    result = search("cifar100", strategy=RandomSearch(batch_size=7), budget=30, random_state=1)
+    assert result.dataset == "cifar100" and result.n_queries == 30
+    assert set(result.to_dict()) >= {"best_cell", "validation_accuracy", "test_accuracy", "test_rank",
+                                      "n_queries", "queries_to_optimum", "strategy", "method"}
+
+
+def test_nar_evaluates_better_cells_than_its_random_start(objective):
+    strategy = NARStrategy(SMALL, n_start=20, n_candidates=60, refit_epochs=3)
+    result = search(objective, strategy=strategy, budget=100, random_state=3)
+    scores = np.asarray(result.scores)
+    assert scores[20:].mean() > scores[:20].mean() + 3
+    assert result.validation_rank <= 10  # 100 random cells reach rank ~150 on average
+
+
+def test_paper_strategy_samples_after_its_random_start(objective):
+    result = search(objective, strategy=PaperStrategy(SMALL, n_start=100), budget=150, random_state=3)
+    scores = np.asarray(result.scores)
     # the 50 sampled-and-ranked queries against the 100 random training queries
-    assert accuracy[100:].mean() > accuracy[:100].mean() + 3
+    assert scores[100:].mean() > scores[:100].mean() + 3
 
 
-def test_hard_limits_apply_to_search_queries(bench):
-    result = search("cifar10", budget=130, n_train=100, ranker=QUICK, random_state=0, bench=bench,
-                    sampler_params={"max_flops": 50e6}, refit=True, n_candidates=20)
-    assert result.n_queries == 130
-    costs = NASBench201Space().costs(result.queried_cells[100:], "cifar10")
-    assert costs.flops.max() <= 50e6
+def test_random_search_exhausts_the_isomorphism_classes(objective):
+    result = search(objective, strategy=RandomSearch(batch_size=500), budget=15625, random_state=0)
+    assert result.n_queries == 6466  # one cell per function, then the space is exhausted
+    assert result.best_index == 6111 and result.test_rank == 1 and result.queries_to_optimum is not None
 
 
-def test_random_search(bench):
-    result = random_search("cifar10", budget=200, random_state=0, bench=bench)
-    assert result.method == "random" and result.n_queries == 200
-    drawn = NASBench201Space().sample(200, random_state=0)
-    position = {c: i for i, c in enumerate(bench.data)}
-    assert result.validation_accuracy == max(bench.target[position[c]] for c in drawn)
-    full = random_search("cifar10", budget=15625, random_state=0, bench=bench)
-    assert full.best_index == 6111 and full.queries_to_optimum is not None
-    assert full.test_rank == 1
+def test_hard_limits_hold_for_sampled_and_mutated_cells(objective):
+    strategy = NARStrategy(QUICK, n_start=20, n_candidates=40, refit_epochs=1,
+                           sampler_params={"max_flops": 50e6})
+    result = search(objective, strategy=strategy, budget=50, random_state=0)
+    assert SPACE.costs(result.cells[20:], "cifar10").flops.max() <= 50e6
 
 
-def test_bad_arguments(bench):
+def test_table_objective_restricts_the_search_to_its_cells():
+    bench = load_nasbench101()
+    space = NASBench101Space()
+    objective = TableObjective(space, bench.data, bench.target)
+    table = set(bench.hash)
+    best = int(np.argmax(bench.target))
+    for strategy in ("random", "rea", NARStrategy(make_pipeline(
+            FeatureTensorEncoder(space="nasbench101"), NARRanker(d_model=8, n_heads=2, max_epochs=3)),
+            n_start=20, n_candidates=30, refit_epochs=1)):
+        result = search(objective, strategy=strategy, budget=60, random_state=0)
+        assert result.n_queries == 60
+        assert {space.canonical(c) for c in result.cells} <= table
+    full = search(objective, strategy="random", budget=500, random_state=0)
+    assert full.n_queries == len(table) == 292  # the sample holds 292 distinct functions
+    assert full.best_score == bench.target[best] and full.queries_to_optimum is not None
+
+
+def test_bad_arguments(objective):
+    with pytest.raises(ValueError, match="strategy"):
+        search(objective, strategy="bayesian")
     with pytest.raises(ValueError, match="budget"):
-        random_search("cifar10", budget=20000, bench=bench)
-    with pytest.raises(ValueError, match="n_train"):
-        search("cifar10", budget=100, n_train=100, bench=bench)
-    with pytest.raises(ValueError, match="top_k"):
-        search("cifar10", budget=120, n_train=100, top_k=20, n_candidates=10, bench=bench)
-    with pytest.raises(ValueError, match="Unknown benchmark"):
-        search("cifar10", benchmark="nasbench301", bench=bench)
+        search(objective, budget=0)
+    with pytest.raises(ValueError, match="finite"):
+        search(lambda cells: [float("nan")] * len(cells), strategy="random", budget=5)
+    with pytest.raises(ValueError, match="2 scores for 10 cells"):
+        search(lambda cells: [1.0, 2.0], strategy="random", budget=10)
+    with pytest.raises(ValueError, match="expected a number"):
+        search(lambda cells: ["a"] * len(cells), strategy="random", budget=10)
+    with pytest.raises(ValueError, match="explore_fraction"):
+        search(objective, strategy=NARStrategy(explore_fraction=1.5), budget=30)
+    with pytest.raises(ValueError, match="tournament_size"):
+        search(objective, strategy=RegularizedEvolution(population_size=3, tournament_size=5), budget=30)
+    with pytest.raises(ValueError, match="Unknown dataset"):
+        search(objective, dataset="svhn", budget=5)

@@ -20,7 +20,7 @@ def _sample_rows():
 
 def test_hash_of_the_example_record():
     record = nar_nb101_record()
-    assert SPACE.hash(record["module_adjacency"], record["module_operations"]) == record["unique_hash"]
+    assert SPACE.canonical((record["module_adjacency"], record["module_operations"])) == record["unique_hash"]
 
 
 def test_isomorphic_cells_share_a_hash():
@@ -32,17 +32,17 @@ def test_isomorphic_cells_share_a_hash():
         permuted = matrix[np.ix_(order, order)]
         if np.tril(permuted).any():
             continue
-        assert SPACE.hash(permuted, [ops[v] for v in order]) == record["unique_hash"]
+        assert SPACE.canonical((permuted, [ops[v] for v in order])) == record["unique_hash"]
     changed = list(ops)
     changed[2] = "conv1x1-bn-relu"
-    assert SPACE.hash(matrix, changed) != record["unique_hash"]
+    assert SPACE.canonical((matrix, changed)) != record["unique_hash"]
 
 
 def test_cost_reproduces_the_nar_record():
     record = nar_nb101_record()
-    cost = SPACE.cost(record["module_adjacency"], record["module_operations"])
-    np.testing.assert_array_equal(cost.vertex_flops, list(record["vertex_flops"].values()))
-    np.testing.assert_array_equal(cost.vertex_params, list(record["vertex_params"].values()))
+    cost = SPACE.cost((record["module_adjacency"], record["module_operations"]))
+    np.testing.assert_array_equal(cost.slot_flops, list(record["vertex_flops"].values()))
+    np.testing.assert_array_equal(cost.slot_params, list(record["vertex_params"].values()))
     assert cost.params == record["trainable_parameters"] == 8555530
     assert cost.flops == record["flops"] == 2527684618
 
@@ -51,11 +51,11 @@ def test_cost_matches_all_500_sample_cells():
     rows = _sample_rows()
     assert len(rows) == 500
     for matrix, ops, row in rows:
-        assert SPACE.cost(matrix, ops).params == round(float(row["params_M"]) * 1e6)
+        assert SPACE.cost((matrix, ops)).params == round(float(row["params_M"]) * 1e6)
         # NASLib counts multiply-accumulates plus BN/ReLU, our "naslib" convention
-        naslib = SPACE.cost(matrix, ops, counting="naslib").flops / 1e6
+        naslib = SPACE.cost((matrix, ops), counting="naslib").flops / 1e6
         assert naslib == pytest.approx(float(row["flops_M"]), abs=1e-6)
-        assert SPACE.cost(matrix, ops).params == SPACE.cost(matrix, ops, counting="naslib").params
+        assert SPACE.cost((matrix, ops)).params == SPACE.cost((matrix, ops), counting="naslib").params
 
 
 def test_pruning_removes_vertices_off_the_input_output_paths():
@@ -65,14 +65,14 @@ def test_pruning_removes_vertices_off_the_input_output_paths():
                        [0, 0, 0, 0, 0],
                        [0, 0, 0, 0, 0]])
     ops = ["input", "conv3x3-bn-relu", "maxpool3x3", "conv1x1-bn-relu", "output"]
-    pruned, pruned_ops = SPACE.prune(matrix, ops)
+    pruned, pruned_ops = SPACE.prune((matrix, ops))
     np.testing.assert_array_equal(pruned, [[0, 1, 0], [0, 0, 1], [0, 0, 0]])
     assert pruned_ops == ["input", "conv3x3-bn-relu", "output"]
-    assert SPACE.hash(matrix, ops) == SPACE.hash(pruned, pruned_ops)
+    assert SPACE.canonical((matrix, ops)) == SPACE.canonical((pruned, pruned_ops))
     # vertices that are not reachable from the input go too
     unreachable = np.zeros((4, 4), dtype=int)
     unreachable[0, 3] = unreachable[1, 2] = unreachable[2, 3] = 1
-    assert len(SPACE.prune(unreachable, ["input", "maxpool3x3", "maxpool3x3", "output"])[0]) == 2
+    assert len(SPACE.prune((unreachable, ["input", "maxpool3x3", "maxpool3x3", "output"]))[0]) == 2
 
 
 @pytest.mark.parametrize(
@@ -91,27 +91,27 @@ def test_pruning_removes_vertices_off_the_input_output_paths():
 )
 def test_invalid_cells_raise(matrix, ops, message):
     with pytest.raises(ValueError, match=message):
-        SPACE.validate(matrix, ops)
-    assert not SPACE.is_valid(matrix, ops)
+        SPACE.validate((matrix, ops))
+    assert not SPACE.is_valid((matrix, ops))
 
 
 def test_sample_and_neighbors():
     cells = SPACE.sample(30, random_state=0)
     assert len(cells) == 30
-    assert len({SPACE.hash(m, o) for m, o in cells}) == 30
-    assert all(SPACE.is_valid(m, o) and m.sum() <= 9 for m, o in cells)
-    assert [SPACE.hash(m, o) for m, o in cells] == [SPACE.hash(m, o) for m, o in SPACE.sample(30, random_state=0)]
+    assert len({SPACE.canonical((m, o)) for m, o in cells}) == 30
+    assert all(SPACE.is_valid((m, o)) and m.sum() <= 9 for m, o in cells)
+    assert [SPACE.canonical((m, o)) for m, o in cells] == [SPACE.canonical((m, o)) for m, o in SPACE.sample(30, random_state=0)]
     matrix, ops = cells[0]
-    neighbors = SPACE.neighbors(matrix, ops)
+    neighbors = SPACE.neighbors((matrix, ops))
     assert neighbors
-    hashes = {SPACE.hash(m, o) for m, o in neighbors}
-    assert len(hashes) == len(neighbors) and SPACE.hash(matrix, ops) not in hashes
+    hashes = {SPACE.canonical((m, o)) for m, o in neighbors}
+    assert len(hashes) == len(neighbors) and SPACE.canonical((matrix, ops)) not in hashes
 
 
 def test_enumerate_is_lazy_and_unique():
     first = list(itertools.islice(SPACE.enumerate(), 200))
-    assert len({SPACE.hash(m, o) for m, o in first}) == 200
+    assert len({SPACE.canonical((m, o)) for m, o in first}) == 200
     # the smallest cells come first: input -> output, then one interior vertex
     # (with or without the input -> output edge, times 3 operations)
     assert first[0][1] == ["input", "output"]
-    assert len({SPACE.hash(m, o) for m, o in first if len(m) == 3}) == 6
+    assert len({SPACE.canonical((m, o)) for m, o in first if len(m) == 3}) == 6

@@ -22,7 +22,7 @@ cells = st.lists(st.sampled_from(OPERATIONS), min_size=6, max_size=6).map(
 def test_string_round_trip(cell):
     text = cell.to_string()
     assert NASBench201Cell.from_string(text) == cell
-    assert SPACE.format(text) == text
+    assert SPACE.validate(text) == text
     assert NASBench201Cell.from_codes(cell.codes) == cell
 
 
@@ -49,7 +49,7 @@ def test_edge_order_matches_string(cell, edge):
 )
 def test_malformed_strings_raise(text, message):
     with pytest.raises(ValueError, match=message):
-        SPACE.parse(text)
+        SPACE.validate(text)
     assert text not in SPACE
 
 
@@ -84,9 +84,9 @@ def test_neighbors_are_the_24_one_edge_mutations():
     cell = SPACE.sample(1, random_state=3)[0]
     neighbors = SPACE.neighbors(cell)
     assert len(neighbors) == len(set(neighbors)) == 24
-    base = SPACE.parse(cell).ops
+    base = NASBench201Cell.from_string(cell).ops
     for other in neighbors:
-        assert sum(a != b for a, b in zip(base, SPACE.parse(other).ops)) == 1
+        assert sum(a != b for a, b in zip(base, NASBench201Cell.from_string(other).ops)) == 1
 
 
 def test_canonical_induces_the_benchmark_partition():
@@ -115,10 +115,10 @@ def test_canonical_ignores_node_order_and_dead_edges():
 def test_cost_reproduces_the_nar_record(dataset):
     record = nar_nb201_record()
     key = RECORD_KEYS[dataset]
-    for cell in (record["arch_str"], SPACE.parse(record["arch_str"])):
+    for cell in (record["arch_str"], NASBench201Cell.from_string(record["arch_str"])):
         cost = SPACE.cost(cell, dataset)
-        np.testing.assert_array_equal(cost.edge_flops, list(record[f"{key}_opt_flops"].values()))
-        np.testing.assert_array_equal(cost.edge_params, list(record[f"{key}_opt_params"].values()))
+        np.testing.assert_array_equal(cost.slot_flops, list(record[f"{key}_opt_flops"].values()))
+        np.testing.assert_array_equal(cost.slot_params, list(record[f"{key}_opt_params"].values()))
         assert cost.flops == record[f"{key}_total_flops"]
         assert cost.params == record[f"{key}_total_params"]
 
@@ -148,9 +148,9 @@ def test_benchmark_counting_convention():
     assert api.params == nar.params == 1531546
     # convolutions and linear (with bias) only: the benchmark's 220.12 MFLOPs
     assert api.flops == 220119690
-    assert (api.edge_flops == 16 * 9 * 16 * 32 * 32).all()  # equal MACs in every stage
+    assert (api.slot_flops == 16 * 9 * 16 * 32 * 32).all()  # equal MACs in every stage
     none_cell = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
-    assert SPACE.cost(none_cell, "cifar10", counting="benchmark").edge_flops.sum() == 0
+    assert SPACE.cost(none_cell, "cifar10", counting="benchmark").slot_flops.sum() == 0
     with pytest.raises(ValueError, match="counting"):
         SPACE.cost(ALL_CONV3, "cifar10", counting="macs")
     with pytest.raises(ValueError, match="dataset"):
@@ -160,10 +160,10 @@ def test_benchmark_counting_convention():
 def test_vectorised_costs_match_single_cell_costs():
     sample = SPACE.sample(50, random_state=0)
     batch = SPACE.costs(sample, "ImageNet16-120")
-    assert batch.edge_flops.shape == (50, 15, 6)
+    assert batch.slot_flops.shape == (50, 15, 6)
     for i, cell in enumerate(sample[:10]):
         one = SPACE.cost(cell, "ImageNet16-120")
-        np.testing.assert_array_equal(batch.edge_flops[i], one.edge_flops)
+        np.testing.assert_array_equal(batch.slot_flops[i], one.slot_flops)
         assert batch.params[i] == one.params and batch.flops[i] == one.flops
 
 

@@ -1,40 +1,58 @@
 """
-=================================
-Tier-sampled search vs random
-=================================
+=====================================
+NAR search vs evolution and random
+=====================================
 
-Run NAR's search (a small budget, to keep this example quick) and random
-search with the same number of queries, and compare the best-so-far test
-accuracy of the cell each would return (chosen by validation accuracy).
+Search NAS-Bench-201 (CIFAR-10) with NAR's adaptive strategy, regularized
+evolution and random search, each with the same budget of 120 evaluations on
+the same seeds, and follow the validation rank (1 is the space's best cell)
+of the best cell each has found so far. The benchmark table is the objective:
+a search sees validation accuracies only.
 """
+
+# %%
+# Run the three strategies
+# ------------------------
+# :func:`~sknar.search.search` takes the objective (here the benchmark, by
+# dataset name), a strategy name and a budget. The NAR strategy starts from
+# 20 random cells, then refits its ranker each round (warm-started) and
+# evaluates the cells it ranks first among tier-sampled candidates and
+# mutations of the best cells found so far.
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.pipeline import make_pipeline
 
-from sknar import FeatureTensorEncoder, NARRanker
-from sknar.datasets import load_nasbench201
-from sknar.search import random_search, search
+from sknar.search import NASBench201Objective, search
 
-bench = load_nasbench201("cifar10")
-ranker = make_pipeline(FeatureTensorEncoder(), NARRanker(max_epochs=30))
-nar, rnd = [], []
-for seed in range(3):
-    nar.append(search("cifar10", budget=300, n_train=200, top_k=10, ranker=ranker,
-                      random_state=seed, bench=bench))
-    rnd.append(random_search("cifar10", budget=300, random_state=seed, bench=bench))
-    print(f"seed {seed}: NAR test {nar[-1].test_accuracy:.2f} (rank {nar[-1].test_rank}), "
-          f"random test {rnd[-1].test_accuracy:.2f} (rank {rnd[-1].test_rank})")
+objective = NASBench201Objective("cifar10")
+ranks = {}
+for strategy in ("nar", "rea", "random"):
+    ranks[strategy] = []
+    for seed in range(3):
+        result = search(objective, strategy=strategy, budget=120, random_state=seed)
+        ranks[strategy].append(result.best_validation_rank_history)
+        print(f"{strategy:>6} seed {seed}: validation {result.best_score:.2f} "
+              f"(rank {result.validation_rank}), test {result.test_accuracy:.2f}")
 
 # %%
+# Best-so-far validation rank
+# ---------------------------
+
 fig, ax = plt.subplots(figsize=(6, 4))
-for results, colour, label in ((nar, "tab:red", "NAR"), (rnd, "tab:blue", "random")):
-    curves = np.array([r.best_test_history for r in results])
-    ax.plot(np.arange(1, curves.shape[1] + 1), curves.mean(axis=0), color=colour, label=label)
-ax.axvline(200, color="grey", ls=":", label="ranker trained")
-ax.set_xlim(100, 300)
-ax.set_ylim(92, 94.5)
-ax.set_xlabel("queries")
-ax.set_ylabel("test accuracy of best-by-validation cell (%)")
+for strategy, colour in (("nar", "tab:red"), ("rea", "tab:green"), ("random", "tab:blue")):
+    curves = np.array(ranks[strategy])
+    ax.plot(np.arange(1, curves.shape[1] + 1), np.exp(np.log(curves).mean(axis=0)),
+            color=colour, label=strategy)
+ax.set_yscale("log")
+ax.set_xlabel("evaluations")
+ax.set_ylabel("validation rank of best cell so far\n(geometric mean of 3 seeds)")
 ax.legend()
 plt.show()
+
+# %%
+# NAR's curve leaves the others after its 20 random cells: from then on every
+# round is guided by the ranker, and within about a hundred evaluations it
+# usually holds one of the few best cells of the 15,625, where evolution and
+# random search are still tens to hundreds of ranks away.
+# ``benchmarks/search.py`` measures this over 10 seeds, three datasets and
+# budgets up to 1,100.

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ..spaces._nasbench101 import check_cell, graph_hash
+from ..spaces.nasbench101._cell import check_cell, graph_hash
 from ._base import RemoteFile, fetch_file, read_json
 
 _SAMPLE = RemoteFile(

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ..spaces._nasbench201 import to_codes
+from ..spaces.nasbench201._cell import to_codes
 from ._base import RemoteFile, fetch_file, read_json
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")

@@ -1,66 +1,12 @@
-"""The NAR / ReNAS feature tensor of a cell: operations plus per-edge FLOPs and parameters."""
+"""The NAR / ReNAS feature tensor of a cell: operations plus per-slot FLOPs and parameters."""
 
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..spaces import _nasbench101_cost as nb101
-from ..spaces._nasbench201 import EDGES, N_NODES
-from ..spaces._nasbench201_cost import DATASETS, N_SEARCHED_CELLS, cell_costs
-from ._base import BaseCellEncoder
-from ._validation import check_cells, check_nb101_cells
-
-_ROWS = np.array([source for source, _ in EDGES])
-_COLS = np.array([target for _, target in EDGES])
-# The reference NAR codes of NAS-Bench-101 vertex operations (0 marks padding).
-NB101_OP_CODES = {"input": 1, "conv1x1-bn-relu": 2, "conv3x3-bn-relu": 3, "maxpool3x3": 4, "output": 5}
-# The costliest single NAS-Bench-101 vertex: a full-width 3x3 convolution fed
-# by a projection of the cell input (cell input -> conv3x3 -> output).
-_NB101_LARGEST = nb101.network_cost(
-    np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]]), ["input", "conv3x3-bn-relu", "output"]
-)
-
-
-def _scale(flops, params, scaling, largest_flops, largest_params):
-    flops, params = flops.astype(np.float64), params.astype(np.float64)
-    if scaling == "max":
-        return flops / largest_flops, params / largest_params
-    if scaling == "log":
-        return np.log1p(flops), np.log1p(params)
-    return flops, params
-
-
-def _nb201_tensor(X, dataset, scaling):
-    codes = check_cells(X)
-    costs = cell_costs(codes, dataset)
-    # the largest per-edge cost is a 3x3 convolution in the first stage
-    largest = cell_costs(np.full((1, len(EDGES)), 3), dataset)
-    flops, params = _scale(costs.edge_flops, costs.edge_params, scaling,
-                           largest.edge_flops.max(), largest.edge_params.max())
-    tensor = np.zeros((len(codes), 1 + 2 * N_SEARCHED_CELLS, N_NODES, N_NODES), dtype=np.float32)
-    tensor[:, 0, _ROWS, _COLS] = codes
-    tensor[:, 1::2, _ROWS, _COLS] = flops
-    tensor[:, 2::2, _ROWS, _COLS] = params
-    return tensor
-
-
-def _nb101_tensor(X, scaling):
-    cells = check_nb101_cells(X)
-    size = nb101.MAX_VERTICES
-    tensor = np.zeros((len(cells), 1 + 2 * nb101.N_CELLS, size, size), dtype=np.float32)
-    for i, (matrix, ops) in enumerate(cells):
-        padded = nb101.padded_adjacency(matrix)
-        codes = np.zeros(size)
-        codes[nb101.padded_positions(len(matrix))] = [NB101_OP_CODES[op] for op in ops]
-        cost = nb101.network_cost(matrix, ops)
-        flops, params = _scale(cost.vertex_flops, cost.vertex_params, scaling,
-                               _NB101_LARGEST.vertex_flops.max(), _NB101_LARGEST.vertex_params.max())
-        # each edge holds the operation and the costs of the vertex it enters
-        tensor[i, 0] = padded * codes
-        tensor[i, 1::2] = padded * flops[:, None, :]
-        tensor[i, 2::2] = padded * params[:, None, :]
-    return tensor
+from ..spaces import SearchSpace
+from ._base import BaseCellEncoder, check_space_and_dataset
 
 
 class FeatureTensorEncoder(BaseCellEncoder):
@@ -81,10 +27,14 @@ class FeatureTensorEncoder(BaseCellEncoder):
     vertex's cost on its incoming edges. Cells with fewer than 7 vertices are
     zero-padded before the output vertex, as in the reference code.
 
+    The tensor is built by the search space (``space.feature_tensor``), which
+    also declares its layout (``n_tokens``, ``token_dim``) and operation codes.
+
     Parameters
     ----------
-    space : {"nasbench201", "nasbench101"}, default="nasbench201"
-        The search space of the cells: strings (or
+    space : str or SearchSpace, default="nasbench201"
+        The search space of the cells, by registry name (see
+        :data:`sknar.spaces.SPACES`) or as an instance: strings (or
         :class:`~sknar.spaces.NASBench201Cell`) for NAS-Bench-201,
         ``(matrix, ops)`` pairs for NAS-Bench-101.
     dataset : {"cifar10", "cifar100", "ImageNet16-120"}, default="cifar10"
@@ -100,6 +50,8 @@ class FeatureTensorEncoder(BaseCellEncoder):
 
     Attributes
     ----------
+    space_ : SearchSpace
+        The search space.
     n_tokens_ : int
         Number of channels (tokens): 31 for NAS-Bench-201, 19 for NAS-Bench-101.
     token_dim_ : int
@@ -124,8 +76,8 @@ class FeatureTensorEncoder(BaseCellEncoder):
     """
 
     _parameter_constraints = {
-        "space": [StrOptions({"nasbench201", "nasbench101"})],
-        "dataset": [StrOptions(set(DATASETS))],
+        "space": [str, SearchSpace],
+        "dataset": [str],
         "scaling": [StrOptions({"max", "log", "none"})],
     }
 
@@ -148,15 +100,9 @@ class FeatureTensorEncoder(BaseCellEncoder):
         -------
         self : FeatureTensorEncoder
         """
-        if self.space == "nasbench101":
-            if self.dataset != "cifar10":
-                raise ValueError(f"NAS-Bench-101 has only dataset 'cifar10', got {self.dataset!r}.")
-            check_nb101_cells(X)
-            self.n_tokens_, size = 1 + 2 * nb101.N_CELLS, nb101.MAX_VERTICES
-        else:
-            check_cells(X)
-            self.n_tokens_, size = 1 + 2 * N_SEARCHED_CELLS, N_NODES
-        self.token_dim_ = size * size
+        self.space_ = check_space_and_dataset(self.space, self.dataset)
+        self.space_.validate_cells(X)
+        self.n_tokens_, self.token_dim_ = self.space_.n_tokens, self.space_.token_dim
         return self
 
     def transform(self, X):
@@ -173,10 +119,8 @@ class FeatureTensorEncoder(BaseCellEncoder):
             ``(n_samples, n_tokens_, side, side)`` for the tensor view.
         """
         check_is_fitted(self)
-        if self.space == "nasbench101":
-            tensor = _nb101_tensor(X, self.scaling)
-        else:
-            tensor = _nb201_tensor(X, self.dataset, self.scaling)
+        cells = self.space_.validate_cells(X)
+        tensor = self.space_.feature_tensor(cells, self.dataset, scaling=self.scaling)
         return tensor.reshape(len(tensor), -1)
 
     def get_feature_names_out(self, input_features=None):

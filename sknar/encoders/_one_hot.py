@@ -1,31 +1,10 @@
-"""One-hot encoding of a cell's edge operations."""
+"""One-hot encoding of a cell's operations (and, where cells vary, its edges)."""
 
-import numpy as np
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..spaces import _nasbench101_cost as nb101
-from ..spaces._nasbench101 import INTERIOR_OPERATIONS
-from ..spaces._nasbench201 import EDGES, OPERATIONS
-from ._base import BaseCellEncoder
-from ._validation import check_cells, check_nb101_cells
-
-_UPPER = np.triu_indices(nb101.MAX_VERTICES, 1)
-
-
-def _nb101_features(X):
-    cells = check_nb101_cells(X)
-    size = nb101.MAX_VERTICES
-    features = np.zeros((len(cells), len(_UPPER[0]) + (size - 2) * len(INTERIOR_OPERATIONS)),
-                        dtype=np.float32)
-    for i, (matrix, ops) in enumerate(cells):
-        features[i, : len(_UPPER[0])] = nb101.padded_adjacency(matrix)[_UPPER]
-        # interior vertices keep their index; only the output moves to slot 6
-        for vertex, op in enumerate(ops[1:-1], start=1):
-            column = len(_UPPER[0]) + (vertex - 1) * len(INTERIOR_OPERATIONS)
-            features[i, column + INTERIOR_OPERATIONS.index(op)] = 1.0
-    return features
+from ..spaces import SearchSpace
+from ._base import BaseCellEncoder, check_space_and_dataset
 
 
 class OneHotOpsEncoder(BaseCellEncoder):
@@ -40,11 +19,14 @@ class OneHotOpsEncoder(BaseCellEncoder):
 
     Parameters
     ----------
-    space : {"nasbench201", "nasbench101"}, default="nasbench201"
-        The search space of the cells.
+    space : str or SearchSpace, default="nasbench201"
+        The search space of the cells, by registry name or as an instance;
+        the encoding is the space's ``one_hot``.
 
     Attributes
     ----------
+    space_ : SearchSpace
+        The search space.
     n_features_out_ : int
         Number of output features (30 or 36).
 
@@ -63,7 +45,7 @@ class OneHotOpsEncoder(BaseCellEncoder):
     'edge2to3_nor_conv_3x3'
     """
 
-    _parameter_constraints = {"space": [StrOptions({"nasbench201", "nasbench101"})]}
+    _parameter_constraints = {"space": [str, SearchSpace]}
 
     def __init__(self, space="nasbench201"):
         self.space = space
@@ -82,11 +64,9 @@ class OneHotOpsEncoder(BaseCellEncoder):
         -------
         self : OneHotOpsEncoder
         """
-        if self.space == "nasbench101":
-            self.n_features_out_ = _nb101_features(X).shape[1]
-        else:
-            check_cells(X)
-            self.n_features_out_ = len(EDGES) * len(OPERATIONS)
+        self.space_ = check_space_and_dataset(self.space)
+        self.space_.validate_cells(X)
+        self.n_features_out_ = len(self.space_.one_hot_feature_names())
         return self
 
     def transform(self, X):
@@ -102,18 +82,9 @@ class OneHotOpsEncoder(BaseCellEncoder):
             ``n_features`` is ``n_features_out_``.
         """
         check_is_fitted(self)
-        if self.space == "nasbench101":
-            return _nb101_features(X)
-        codes = check_cells(X)
-        return np.eye(len(OPERATIONS), dtype=np.float32)[codes].reshape(len(codes), -1)
+        return self.space_.one_hot(self.space_.validate_cells(X))
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns: ``"edge<from>to<to>[_<operation>]"``, ``"vertex<v>_<op>"``."""
         check_is_fitted(self)
-        if self.space == "nasbench101":
-            names = [f"edge{a}to{b}" for a, b in zip(*_UPPER)]
-            names += [f"vertex{v}_{op}" for v in range(1, nb101.MAX_VERTICES - 1) for op in INTERIOR_OPERATIONS]
-            return np.asarray(names, dtype=object)
-        return np.asarray(
-            [f"edge{a}to{b}_{op}" for a, b in EDGES for op in OPERATIONS], dtype=object
-        )
+        return self.space_.one_hot_feature_names()

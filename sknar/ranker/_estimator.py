@@ -14,11 +14,10 @@ from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
 from ..metrics import kendall_tau
+from ..spaces._registry import token_layout
 from ._network import NARLoss, NARNetwork
 from ._tiers import assign_tiers
 
-# Token layouts of the feature tensors of the supported spaces, by feature count.
-_KNOWN_TOKEN_DIMS = {31 * 16: 16, 19 * 49: 49}
 _PREDICT_BATCH = 256
 # Operation codes of the supported spaces fit below this bound.
 _N_OP_CODES = 8
@@ -134,10 +133,10 @@ class NARRanker(RegressorMixin, BaseEstimator):
         the training data: categorical when its first token holds only
         integers in ``[0, 8)``.
     token_dim : int, default=None
-        Values per token when ``X`` is 2-D. ``None`` recognises the feature
-        tensors of :class:`~sknar.encoders.FeatureTensorEncoder` (496 features:
-        31 tokens of 16; 931 features: 19 tokens of 49) and otherwise makes
-        each feature a token. A 3-D ``X`` of shape ``(n, tokens, dim)`` sets it.
+        Values per token when ``X`` is 2-D. ``None`` takes the layout that the
+        registered search spaces declare for their feature tensors (e.g. 496
+        features: NAS-Bench-201's 31 tokens of 16) and otherwise makes each
+        feature a token. A 3-D ``X`` of shape ``(n, tokens, dim)`` sets it.
     device : str, default="cpu"
         Any device torch knows (``"cuda"``, ``"mps"``, ...).
     random_state : int, RandomState instance or None, default=None
@@ -147,6 +146,12 @@ class NARRanker(RegressorMixin, BaseEstimator):
         When positive, show skorch's progress bar and per-epoch log.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks (e.g. early stopping, checkpoints).
+    warm_start : bool, default=False
+        When True and the ranker is already fitted on features of the same
+        layout, :meth:`fit` continues training the fitted network for
+        ``max_epochs`` more epochs on the new data (tiers are recut from the
+        new accuracies) instead of starting from new weights. A search sets
+        it, with fewer epochs, to refit cheaply after each round.
 
     Attributes
     ----------
@@ -205,6 +210,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -230,6 +236,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         callbacks=None,
+        warm_start=False,
     ):
         self.n_tiers = n_tiers
         self.d_model = d_model
@@ -251,6 +258,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.warm_start = warm_start
 
     def _flatten(self, X):
         """Accept 3-D ``(n, tokens, dim)`` input by flattening it; return its token dim."""
@@ -259,7 +267,8 @@ class NARRanker(RegressorMixin, BaseEstimator):
         return X, None
 
     def _token_dim(self, n_features, token_dim_3d):
-        token_dim = token_dim_3d or self.token_dim or _KNOWN_TOKEN_DIMS.get(n_features, 1)
+        layout = token_layout(n_features)
+        token_dim = token_dim_3d or self.token_dim or (layout[1] if layout else 1)
         if n_features % token_dim:
             raise ValueError(
                 f"X has {n_features} features, which is not a whole number of tokens of "
@@ -269,7 +278,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
-        """Fit the ranker.
+        """Fit the ranker (or continue training it, with ``warm_start=True``).
 
         Parameters
         ----------
@@ -283,12 +292,75 @@ class NARRanker(RegressorMixin, BaseEstimator):
         -------
         self : NARRanker
         """
+        return self._fit(X, y, warm=self.warm_start)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y):
+        """Continue training the fitted network for ``max_epochs`` epochs on ``(X, y)``.
+
+        The first call fits from scratch. Later calls keep the weights and the
+        token layout, recut the tiers from ``y`` and train on, as ``fit``
+        does with ``warm_start=True``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_tokens, token_dim)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : NARRanker
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknar import NARRanker
+        >>> rng = np.random.RandomState(0)
+        >>> X, y = rng.rand(40, 8), rng.rand(40)
+        >>> ranker = NARRanker(d_model=8, max_epochs=2, random_state=0).partial_fit(X, y)
+        >>> len(ranker.partial_fit(X, y).history_)
+        4
+        """
+        return self._fit(X, y, warm=True)
+
+    def _fit(self, X, y, *, warm):
         X, token_dim_3d = self._flatten(X)
-        X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
+        warm = warm and hasattr(self, "net_")
+        X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True, reset=not warm)
         if self.d_model % self.n_heads:
             raise ValueError(
                 f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}."
             )
+        if warm:
+            if token_dim_3d is not None and token_dim_3d != self.token_dim_:
+                raise ValueError(
+                    f"X has tokens of {token_dim_3d} values, the ranker was fitted on {self.token_dim_}."
+                )
+            self._check_op_token(X)
+        else:
+            self._set_layout(X, token_dim_3d)
+        tiers, self.tier_boundaries_ = assign_tiers(y, self.n_tiers)
+        targets = np.column_stack([tiers, y]).astype(np.float32)
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        if warm:
+            # Plain attributes: skorch's set_params would re-initialise the net.
+            # A new generator per call keeps continued fits reproducible.
+            self.net_.max_epochs = self.max_epochs
+            self.net_.iterator_train__generator = torch.Generator().manual_seed(seed + len(self.net_.history))
+        else:
+            self.net_ = self._build_net(seed)
+        # Seed initialisation and dropout without disturbing the caller's global RNG.
+        with torch.random.fork_rng(devices=[] if str(self.device) == "cpu" else None):
+            if warm:
+                torch.manual_seed(seed + len(self.net_.history))
+                self.net_.partial_fit(X, targets)
+            else:
+                torch.manual_seed(seed)
+                self.net_.fit(X, targets)
+        self.history_ = self.net_.history
+        return self
+
+    def _set_layout(self, X, token_dim_3d):
         self.token_dim_ = self._token_dim(X.shape[1], token_dim_3d)
         self.n_tokens_ = X.shape[1] // self.token_dim_
         codes_ok = _is_op_codes(X[:, : self.token_dim_])
@@ -300,10 +372,15 @@ class NARRanker(RegressorMixin, BaseEstimator):
         self.categorical_op_token_ = self.op_token == "categorical" or (
             self.op_token == "auto" and codes_ok
         )
-        tiers, self.tier_boundaries_ = assign_tiers(y, self.n_tiers)
-        targets = np.column_stack([tiers, y]).astype(np.float32)
 
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+    def _check_op_token(self, X):
+        if self.categorical_op_token_ and not _is_op_codes(X[:, : self.token_dim_]):
+            raise ValueError(
+                "The first token of X must hold integer operation codes in "
+                f"[0, {_N_OP_CODES}), as in the data the ranker was fitted on."
+            )
+
+    def _build_net(self, seed):
         callbacks = [
             ("lr_schedule", LRScheduler(
                 policy=torch.optim.lr_scheduler.LambdaLR,
@@ -314,7 +391,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
         callbacks += list(self.callbacks or [])
-        self.net_ = _NARNet(
+        return _NARNet(
             module=NARNetwork,
             module__n_tokens=self.n_tokens_,
             module__token_dim=self.token_dim_,
@@ -341,12 +418,6 @@ class NARRanker(RegressorMixin, BaseEstimator):
             device=self.device,
             verbose=self.verbose,
         )
-        # Seed initialisation and dropout without disturbing the caller's global RNG.
-        with torch.random.fork_rng(devices=[] if str(self.device) == "cpu" else None):
-            torch.manual_seed(seed)
-            self.net_.fit(X, targets)
-        self.history_ = self.net_.history
-        return self
 
     def _encode_batches(self, X, method):
         check_is_fitted(self)
@@ -354,11 +425,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float32, reset=False)
         if token_dim_3d is not None and token_dim_3d != self.token_dim_:
             raise ValueError(f"X has tokens of {token_dim_3d} values, the ranker was fitted on {self.token_dim_}.")
-        if self.categorical_op_token_ and not _is_op_codes(X[:, : self.token_dim_]):
-            raise ValueError(
-                "The first token of X must hold integer operation codes in "
-                f"[0, {_N_OP_CODES}), as in the data the ranker was fitted on."
-            )
+        self._check_op_token(X)
         module = self.net_.module_
         module.eval()
         outputs = []

@@ -5,18 +5,22 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import rel_entr
-from sklearn.base import BaseEstimator, _fit_context, clone
-from sklearn.pipeline import Pipeline
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ..spaces import NASBench101Space, NASBench201Space
-from ..spaces._nasbench201_cost import DATASETS
-from ._cells import NB101Cells, NB201Cells
+from ..encoders import FeatureTensorEncoder
+from ..encoders._base import check_space_and_dataset
+from ..ranker import NARRanker
+from ..spaces import SearchSpace
 
 # Smoothing added to histogram probabilities so that KL divergences stay finite.
 _EPSILON = 1e-6
+# Uniform draws per batch, and batches, before the sampler gives up on a new cell.
+_UNIFORM_BATCH, _UNIFORM_BATCHES = 64, 200
 
 
 def _kl(p, q):
@@ -40,14 +44,20 @@ def _frequencies(one_hot, present):
     return np.where(totals > 0, counts / np.maximum(totals, 1), uniform)
 
 
-class TierSampler(BaseEstimator):
+def _unwrap(estimator):
+    """The fitted model inside a FrozenEstimator, if any."""
+    return estimator.estimator if isinstance(estimator, FrozenEstimator) else estimator
+
+
+class TierSampler(MetaEstimatorMixin, BaseEstimator):
     """Draw promising cells from the statistics of the top quality tier (NAR's sampler).
 
-    Fitted on evaluated cells and their accuracies, the sampler groups the
-    cells into the ranker's tiers and keeps, per tier, histograms of total
+    A meta-estimator: :meth:`fit` fits a clone of ``estimator`` (a pipeline
+    from cells to a :class:`~sknar.NARRanker`) on the evaluated cells and
+    their accuracies, then groups the cells into the ranker's tiers and keeps, per tier, histograms of total
     FLOPs and parameters (``bins`` bins spanning the evaluated range) and the
     frequency of each operation on each edge (NAS-Bench-201) or on each
-    interior vertex, plus the distribution of vertex counts (NAS-Bench-101). For each quantity it *selects*
+    interior vertex, plus the distribution of cell sizes (NAS-Bench-101). For each quantity it *selects*
     the top tier's distribution when the top tier holds at least
     ``min_top_tier_size`` cells and its KL divergence from each low tier
     (tiers ``first_low_tier`` and worse) exceeds the quantity's threshold;
@@ -64,18 +74,18 @@ class TierSampler(BaseEstimator):
 
     Parameters
     ----------
-    ranker : fitted NARRanker or Pipeline ending in one
-        Provides ``tier_boundaries_`` and ranks the candidates. A bare ranker
-        reads ``encoder``'s features; a pipeline encodes cells itself.
-    space : NASBench201Space or NASBench101Space, default=None
-        The search space (a new :class:`~sknar.spaces.NASBench201Space` if
-        None). NAS-Bench-101 cells are ``(matrix, ops)`` pairs, drawn with a
-        vertex count and vertex operations from the statistics and uniformly
-        random edges.
-    dataset : {"cifar10", "cifar100", "ImageNet16-120"}, default="cifar10"
-        Sets the networks' costs (NAS-Bench-101: ``"cifar10"`` only).
-    encoder : transformer, default=None
-        Encodes cells for a bare ranker; ``FeatureTensorEncoder(dataset=dataset)`` if None.
+    estimator : Pipeline ending in a NARRanker, default=None
+        Encodes and ranks cells; its final step provides ``tier_boundaries_``
+        and ``predict_tier``. A clone is fitted in :meth:`fit`; pass an
+        already fitted one as ``sklearn.frozen.FrozenEstimator(model)`` to use
+        it as it is. None means
+        ``make_pipeline(FeatureTensorEncoder(space, dataset), NARRanker())``.
+    space : str or SearchSpace, default="nasbench201"
+        The search space, by registry name or as an instance. NAS-Bench-101
+        cells are ``(matrix, ops)`` pairs, drawn with a vertex count and
+        vertex operations from the statistics and uniformly random edges.
+    dataset : str, default="cifar10"
+        Sets the networks' costs; one of the space's ``datasets``.
     bins : int, default=5
         Histogram bins for FLOPs and parameters.
     min_top_tier_size : int, default=10
@@ -89,8 +99,9 @@ class TierSampler(BaseEstimator):
     ops_kl_threshold : float, default=0.2
         KL threshold for the operation frequencies, averaged over edges (or
         vertices).
-    vertices_kl_threshold : float, default=0.2
-        KL threshold for the vertex-count histogram (NAS-Bench-101 only).
+    sizes_kl_threshold : float, default=0.2
+        KL threshold for the cell-size histogram (spaces whose cells vary in
+        size, such as NAS-Bench-101).
     noisy_factor : float, default=0.5
         Share of each batch drawn uniformly at random (exploration).
     max_trials : int, default=100
@@ -98,13 +109,16 @@ class TierSampler(BaseEstimator):
     max_flops, max_params : float, default=None
         Hard limits on the network's total FLOPs / parameters
         (hardware-aware search), in the cost model's units.
-    deduplicate : {"canonical", "string"}, default="canonical"
-        What counts as the same NAS-Bench-201 cell: the same function
-        (canonical form, see :meth:`NASBench201Space.canonical`) or the same
-        string. NAS-Bench-101 cells are always compared by graph hash.
+
+    Candidates are new functions: a cell isomorphic to an evaluated one or
+    to another candidate (same ``space.canonical``) is never returned.
 
     Attributes
     ----------
+    estimator_ : estimator
+        The fitted clone of ``estimator`` (the frozen model itself when
+        ``estimator`` is a ``FrozenEstimator``).
+    space_ : SearchSpace
     tiers_ : ndarray of shape (n_evaluated,)
         Tier of each evaluated cell.
     flops_bin_edges_, params_bin_edges_ : ndarray of shape (bins + 1,)
@@ -113,10 +127,11 @@ class TierSampler(BaseEstimator):
     op_frequencies_ : ndarray of shape (n_tiers, n_slots, n_ops)
         Per-tier frequency of each operation on each edge, ``(6, 5)`` for
         NAS-Bench-201, or on each interior vertex, ``(5, 3)`` for NAS-Bench-101.
-    vertex_histograms_ : ndarray of shape (n_tiers, 6) or None
-        Per-tier distribution of the vertex count (2 to 7), NAS-Bench-101 only.
+    size_histograms_ : ndarray of shape (n_tiers, n_sizes) or None
+        Per-tier distribution of the cell size (NAS-Bench-101: 2 to 7
+        vertices); None for fixed-size cells.
     kl_divergences_ : dict
-        For ``"flops"``, ``"params"``, ``"ops"`` (and ``"vertices"``), the KL
+        For ``"flops"``, ``"params"``, ``"ops"`` (and ``"sizes"``), the KL
         divergence of the top tier from each low tier.
     selected_ : dict
         For each quantity, True when the top tier's distribution is used.
@@ -129,78 +144,88 @@ class TierSampler(BaseEstimator):
     >>> bench = load_nasbench201("cifar10")
     >>> cells, acc = bench.data[:300], bench.target[:300]
     >>> model = make_pipeline(FeatureTensorEncoder(), NARRanker(max_epochs=3, random_state=0))
-    >>> sampler = TierSampler(model.fit(cells, acc)).fit(cells, acc)
+    >>> sampler = TierSampler(model).fit(cells, acc)
     >>> candidates = sampler.sample(10, random_state=0)
     >>> len(candidates), len(set(candidates) & set(cells))
     (10, 0)
+
+    A model fitted elsewhere is used as it is through ``FrozenEstimator``:
+
+    >>> from sklearn.frozen import FrozenEstimator
+    >>> sampler = TierSampler(FrozenEstimator(sampler.estimator_)).fit(cells, acc)
     """
 
     _parameter_constraints = {
-        "ranker": [HasMethods(["predict"])],
-        "space": [NASBench201Space, NASBench101Space, None],
-        "dataset": [StrOptions(set(DATASETS))],
-        "encoder": [HasMethods(["transform"]), None],
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "space": [str, SearchSpace],
+        "dataset": [str],
         "bins": [Interval(Integral, 1, None, closed="left")],
         "min_top_tier_size": [Interval(Integral, 1, None, closed="left")],
         "first_low_tier": [Interval(Integral, 1, None, closed="left")],
         "flops_kl_threshold": [Interval(Real, 0, None, closed="left")],
         "params_kl_threshold": [Interval(Real, 0, None, closed="left")],
         "ops_kl_threshold": [Interval(Real, 0, None, closed="left")],
-        "vertices_kl_threshold": [Interval(Real, 0, None, closed="left")],
+        "sizes_kl_threshold": [Interval(Real, 0, None, closed="left")],
         "noisy_factor": [Interval(Real, 0, 1, closed="both")],
         "max_trials": [Interval(Integral, 1, None, closed="left")],
         "max_flops": [Interval(Real, 0, None, closed="neither"), None],
         "max_params": [Interval(Real, 0, None, closed="neither"), None],
-        "deduplicate": [StrOptions({"canonical", "string"})],
     }
 
     def __init__(
         self,
-        ranker,
+        estimator=None,
         *,
-        space=None,
+        space="nasbench201",
         dataset="cifar10",
-        encoder=None,
         bins=5,
         min_top_tier_size=10,
         first_low_tier=3,
         flops_kl_threshold=0.35,
         params_kl_threshold=0.3,
         ops_kl_threshold=0.2,
-        vertices_kl_threshold=0.2,
+        sizes_kl_threshold=0.2,
         noisy_factor=0.5,
         max_trials=100,
         max_flops=None,
         max_params=None,
-        deduplicate="canonical",
     ):
-        self.ranker = ranker
+        self.estimator = estimator
         self.space = space
         self.dataset = dataset
-        self.encoder = encoder
         self.bins = bins
         self.min_top_tier_size = min_top_tier_size
         self.first_low_tier = first_low_tier
         self.flops_kl_threshold = flops_kl_threshold
         self.params_kl_threshold = params_kl_threshold
         self.ops_kl_threshold = ops_kl_threshold
-        self.vertices_kl_threshold = vertices_kl_threshold
+        self.sizes_kl_threshold = sizes_kl_threshold
         self.noisy_factor = noisy_factor
         self.max_trials = max_trials
         self.max_flops = max_flops
         self.max_params = max_params
-        self.deduplicate = deduplicate
 
-    def _final_ranker(self):
-        return self.ranker[-1] if isinstance(self.ranker, Pipeline) else self.ranker
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    def _ranker(self):
+        """The final ranker of the fitted estimator."""
+        model = _unwrap(self.estimator_)
+        return model[-1] if isinstance(model, Pipeline) else model
+
+    @_fit_context(
+        # estimator is validated when it is fitted
+        prefer_skip_nested_validation=False
+    )
     def fit(self, X, y):
-        """Compute the per-tier statistics of the evaluated cells.
+        """Fit the ranker, then compute the per-tier statistics of the evaluated cells.
 
         Parameters
         ----------
-        X : sequence of str of length n_evaluated
+        X : sequence of cells of length n_evaluated
             Evaluated cells.
         y : array-like of shape (n_evaluated,)
             Their accuracies (higher is better).
@@ -209,31 +234,31 @@ class TierSampler(BaseEstimator):
         -------
         self : TierSampler
         """
-        space = self.space if self.space is not None else NASBench201Space()
-        if isinstance(space, NASBench101Space):
-            if self.dataset != "cifar10":
-                raise ValueError(f"NAS-Bench-101 has only dataset 'cifar10', got {self.dataset!r}.")
-            self.cells_ = NB101Cells(space, self.dataset)
-        else:
-            self.cells_ = NB201Cells(space, self.dataset)
-        cells = self.cells_.validate(X)
+        self.space_ = check_space_and_dataset(self.space, self.dataset)
+        cells = self.space_.validate_cells(X)
         y = np.asarray(y, dtype=np.float64)
         if y.shape != (len(cells),):
             raise ValueError(f"y must have shape ({len(cells)},), got {y.shape}.")
         if not np.isfinite(y).all():
             raise ValueError("y contains NaN or infinity.")
-        ranker = self._final_ranker()
+        estimator = self.estimator
+        if estimator is None:
+            estimator = make_pipeline(FeatureTensorEncoder(space=self.space_, dataset=self.dataset),
+                                      NARRanker())
+        self.estimator_ = clone(estimator).fit(cells, y)
+        ranker = self._ranker()
         check_is_fitted(ranker, "tier_boundaries_")
         n_tiers = len(ranker.tier_boundaries_) + 1
         self.tiers_ = (y[:, None] < ranker.tier_boundaries_).sum(axis=1)
 
-        flops, params = self.cells_.costs(cells)
+        costs = self.space_.costs(cells, self.dataset)
+        flops, params = costs.flops, costs.params
         self.flops_bin_edges_ = np.linspace(flops.min(), flops.max(), self.bins + 1)
         self.params_bin_edges_ = np.linspace(params.min(), params.max(), self.bins + 1)
         in_tier = [self.tiers_ == t for t in range(n_tiers)]
         self.flops_histograms_ = np.array([_histogram(flops[m], self.flops_bin_edges_) for m in in_tier])
         self.params_histograms_ = np.array([_histogram(params[m], self.params_bin_edges_) for m in in_tier])
-        one_hot, present = self.cells_.op_slots(cells)
+        one_hot, present = self.space_.op_slots(cells)
         self.op_frequencies_ = np.array([_frequencies(one_hot[m], present[m]) for m in in_tier])
 
         low = slice(min(self.first_low_tier, n_tiers - 1), None)
@@ -244,29 +269,36 @@ class TierSampler(BaseEstimator):
         }
         thresholds = {"flops": self.flops_kl_threshold, "params": self.params_kl_threshold,
                       "ops": self.ops_kl_threshold}
-        self.vertex_histograms_ = None
-        if self.cells_.has_vertex_counts:
-            counts = self.cells_.vertex_counts
-            edges = np.r_[counts, counts[-1] + 1] - 0.5
-            n_vertices = self.cells_.n_vertices(cells)
-            self.vertex_histograms_ = np.array([_histogram(n_vertices[m], edges) for m in in_tier])
-            self.kl_divergences_["vertices"] = _kl(self.vertex_histograms_[0], self.vertex_histograms_[low])
-            thresholds["vertices"] = self.vertices_kl_threshold
+        self.size_histograms_ = None
+        sizes = self.space_.cell_sizes
+        if sizes is not None:
+            edges = np.r_[sizes, sizes[-1] + 1] - 0.5
+            cell_size = self.space_.cell_size(cells)
+            self.size_histograms_ = np.array([_histogram(cell_size[m], edges) for m in in_tier])
+            self.kl_divergences_["sizes"] = _kl(self.size_histograms_[0], self.size_histograms_[low])
+            thresholds["sizes"] = self.sizes_kl_threshold
         large_enough = in_tier[0].sum() >= self.min_top_tier_size
         self.selected_ = {
             name: bool(large_enough and np.all(self.kl_divergences_[name] > thresholds[name]))
             for name in thresholds
         }
-        self._evaluated_keys = {self._key(c) for c in cells}
-        if isinstance(self.ranker, Pipeline):
-            self.encoder_ = None
-        else:
-            encoder = self.encoder if self.encoder is not None else self.cells_.default_encoder()
-            self.encoder_ = clone(encoder).fit(X)
+        self._evaluated_keys = {self.space_.canonical(c) for c in cells}
         return self
 
-    def _key(self, cell):
-        return self.cells_.key(cell, self.deduplicate)
+    def within_limits(self, cells):
+        """Whether each cell satisfies ``max_flops`` and ``max_params``.
+
+        Parameters
+        ----------
+        cells : sequence of cells
+
+        Returns
+        -------
+        ok : ndarray of bool of shape (n_cells,)
+        """
+        check_is_fitted(self)
+        costs = self.space_.costs(self.space_.validate_cells(cells), self.dataset)
+        return self._within_hard_limits(costs.flops, costs.params)
 
     def _within_hard_limits(self, flops, params):
         ok = np.ones(len(flops), dtype=bool)
@@ -280,7 +312,7 @@ class TierSampler(BaseEstimator):
         probabilities = histogram if selected else np.full(len(histogram), 1.0 / len(histogram))
         return edges[1 + rng.choice(len(probabilities), p=probabilities)]
 
-    def sample(self, n, *, random_state=None):
+    def sample(self, n, *, random_state=None, exclude=()):
         """Draw ``n`` new cells, ranked best first by the ranker.
 
         Parameters
@@ -289,6 +321,9 @@ class TierSampler(BaseEstimator):
             Number of candidates.
         random_state : int, RandomState instance or None
             Seed for reproducible draws.
+        exclude : sequence of cells, default=()
+            Cells not to return (nor any isomorphic to them), beside the
+            evaluated ones.
 
         Returns
         -------
@@ -301,7 +336,7 @@ class TierSampler(BaseEstimator):
         if not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}.")
         rng = check_random_state(random_state)
-        seen = set(self._evaluated_keys)
+        seen = set(self._evaluated_keys) | {self.space_.canonical(c) for c in exclude}
         chosen = []
         n_noisy = int(round(self.noisy_factor * n))
         for position in range(n):
@@ -316,7 +351,7 @@ class TierSampler(BaseEstimator):
                     UserWarning,
                 )
                 break
-            seen.add(self._key(cell))
+            seen.add(self.space_.canonical(cell))
             chosen.append(cell)
         return self.rank(chosen) if chosen else []
 
@@ -325,28 +360,34 @@ class TierSampler(BaseEstimator):
                                            self.selected_["flops"], rng)
         params_ceiling = self._draw_ceiling(self.params_histograms_[0], self.params_bin_edges_,
                                             self.selected_["params"], rng)
-        cells_ = self.cells_
+        space = self.space_
+        n_ops = len(space.slot_operations)
         frequencies = (self.op_frequencies_[0] if self.selected_["ops"]
-                       else np.full((cells_.n_slots, cells_.n_ops), 1.0 / cells_.n_ops))
-        vertices = None
-        if cells_.has_vertex_counts:
-            vertices = (self.vertex_histograms_[0] if self.selected_["vertices"]
-                        else np.full(len(cells_.vertex_counts), 1.0 / len(cells_.vertex_counts)))
-        drawn = cells_.draw(rng, self.max_trials, frequencies, vertices)
+                       else np.full((space.n_slots, n_ops), 1.0 / n_ops))
+        sizes = None
+        if space.cell_sizes is not None:
+            sizes = (self.size_histograms_[0] if self.selected_["sizes"]
+                     else np.full(len(space.cell_sizes), 1.0 / len(space.cell_sizes)))
+        drawn = [c for c in space.draw(rng, self.max_trials, frequencies, sizes)
+                 if space.canonical(c) not in seen]
         if not drawn:
             return None
-        flops, params = cells_.costs(drawn)
-        fits = (flops <= flops_ceiling) & (params <= params_ceiling) & self._within_hard_limits(flops, params)
-        for cell, ok in zip(drawn, fits):
-            if ok and self._key(cell) not in seen:
-                return cell
-        return None
+        costs = space.costs(drawn, self.dataset)
+        fits = ((costs.flops <= flops_ceiling) & (costs.params <= params_ceiling)
+                & self._within_hard_limits(costs.flops, costs.params))
+        return drawn[int(np.argmax(fits))] if fits.any() else None
 
     def _draw_uniform(self, seen, rng):
         """A uniformly random new cell within the hard limits (None if none is found)."""
-        for cell in self.cells_.uniform(rng, self._within_hard_limits):
-            if self._key(cell) not in seen:
-                return cell
+        space = self.space_
+        for _ in range(_UNIFORM_BATCHES):
+            drawn = [c for c in space.sample(min(_UNIFORM_BATCH, len(space)), random_state=rng)
+                     if space.canonical(c) not in seen]
+            if drawn:
+                costs = space.costs(drawn, self.dataset)
+                ok = self._within_hard_limits(costs.flops, costs.params)
+                if ok.any():
+                    return drawn[int(np.argmax(ok))]
         return None
 
     def rank(self, cells):
@@ -360,13 +401,11 @@ class TierSampler(BaseEstimator):
         -------
         ranked : list
         """
-        cells = list(cells)
         check_is_fitted(self)
-        if self.encoder_ is None:
-            features = self.ranker[:-1].transform(cells)
-        else:
-            features = self.encoder_.transform(cells)
-        ranker = self._final_ranker()
+        cells = self.space_.validate_cells(cells)
+        model = _unwrap(self.estimator_)
+        features = model[:-1].transform(cells) if isinstance(model, Pipeline) else cells
+        ranker = self._ranker()
         tiers = ranker.predict_tier(features)
         scores = ranker.predict(features)
         order = np.lexsort((-scores, tiers))

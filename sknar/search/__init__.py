@@ -1,6 +1,29 @@
-"""Architecture search against a benchmark oracle: NAR's search and random search."""
+"""Architecture search: objectives, strategies and the ``search`` loop.
 
-from ._oracle import BenchmarkOracle
-from ._search import SearchResult, random_search, search
+:func:`search` runs any strategy against any objective over any search space;
+benchmarks are objectives (:class:`NASBench201Objective`,
+:class:`TableObjective`), and so is any function of a list of cells.
+"""
 
-__all__ = ["BenchmarkOracle", "SearchResult", "random_search", "search"]
+from ._evolution import RegularizedEvolution
+from ._nar import NARStrategy
+from ._objectives import NASBench201Objective, TableObjective, check_objective
+from ._paper import PaperStrategy
+from ._random import RandomSearch
+from ._search import STRATEGIES, SearchResult, search
+from ._strategy import BaseStrategy, History
+
+__all__ = [
+    "BaseStrategy",
+    "History",
+    "NARStrategy",
+    "NASBench201Objective",
+    "PaperStrategy",
+    "RandomSearch",
+    "RegularizedEvolution",
+    "STRATEGIES",
+    "SearchResult",
+    "TableObjective",
+    "check_objective",
+    "search",
+]

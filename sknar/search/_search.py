@@ -1,178 +1,230 @@
-"""End-to-end architecture search against a benchmark: NAR's search and random search."""
+"""``search``: one loop for every strategy, objective and space."""
 
+import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.pipeline import make_pipeline
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from tqdm.auto import tqdm
 
-from ..datasets import load_nasbench201
-from ..encoders import FeatureTensorEncoder
-from ..ranker import NARRanker
-from ..sampling import TierSampler
-from ..spaces import NASBench201Space
-from ._oracle import BenchmarkOracle
+from ..spaces import NASBench201Space, SearchSpace, SubsetSpace, get_space
+from ._engine import SearchLog, connect, evaluate
+from ._evolution import RegularizedEvolution
+from ._nar import NARStrategy
+from ._objectives import _best_positions, check_objective
+from ._paper import PaperStrategy
+from ._random import RandomSearch
+from ._strategy import BaseStrategy, History
 
-BENCHMARKS = ("nasbench201",)
+STRATEGIES = {
+    NARStrategy.name: NARStrategy,
+    PaperStrategy.name: PaperStrategy,
+    RegularizedEvolution.name: RegularizedEvolution,
+    RandomSearch.name: RandomSearch,
+}
+"""Search strategies by name; ``search(strategy=name)`` uses the default instance."""
 
 
 @dataclass
 class SearchResult:
     """Outcome of a search: the cell it returns and how it got there.
 
-    The returned cell is the best **by validation accuracy** among the queried
-    cells; its test accuracy and rank are reported, never used.
+    The returned cell is the best evaluated one by the objective's score
+    (validation accuracy for the benchmarks), never by a test score.
+    Benchmark objectives add what they know (test accuracy, ranks, when the
+    optimum was found) in :attr:`report`; its keys are also attributes.
 
     Attributes
     ----------
-    method, benchmark, dataset : str
+    strategy : str
     seed : int or None
-    best_cell : str
-    best_index : int
-        The cell's benchmark index.
-    validation_accuracy, test_accuracy : float
-    test_rank : int
-        Rank of its test accuracy among all cells of the space (1 is best).
+    space : SearchSpace
+    best_cell : cell
+    best_score : float
     n_queries : int
-    best_validation_history, best_test_history : list of float
-        After each query, the validation accuracy of the best cell so far
-        (by validation) and that cell's test accuracy.
-    queried_cells : list of str
-        Every queried cell, in query order.
-    queries_to_optimum : int or None
-        Queries after which the space's best cell by validation was found.
-    optimum_test_accuracy : float
-        The best test accuracy in the space, for reference.
+        Evaluations made (isomorphic cells are never evaluated twice).
+    cells, scores : list
+        Every evaluated cell and its score, in evaluation order.
     seconds : float
+        Wall time of the search (of the last session, when resumed).
+    report : dict
+        The objective's report (empty for a plain callable).
 
     Examples
     --------
-    >>> from sknar.search import random_search
-    >>> result = random_search("cifar10", budget=50, random_state=0)
-    >>> result.method, result.n_queries, result.test_rank >= 1
+    >>> from sknar.search import search
+    >>> result = search("cifar10", strategy="random", budget=50, random_state=0)
+    >>> result.strategy, result.n_queries, result.test_rank >= 1
     ('random', 50, True)
     >>> sorted(result.to_dict())[:3]
     ['benchmark', 'best_cell', 'best_index']
     """
 
-    method: str
-    benchmark: str
-    dataset: str
+    strategy: str
     seed: object
-    best_cell: str
-    best_index: int
-    validation_accuracy: float
-    test_accuracy: float
-    test_rank: int
+    space: SearchSpace = field(repr=False)
+    best_cell: object
+    best_score: float
     n_queries: int
-    best_validation_history: list = field(repr=False)
-    best_test_history: list = field(repr=False)
-    queried_cells: list = field(repr=False)
-    queries_to_optimum: object
-    optimum_test_accuracy: float
+    cells: list = field(repr=False)
+    scores: list = field(repr=False)
     seconds: float = 0.0
+    report: dict = field(default_factory=dict, repr=False)
+
+    def __getattr__(self, name):
+        report = self.__dict__.get("report") or {}
+        if name in report:
+            return report[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def history(self):
+        """Every evaluation as ``{"cell", "score", "best_score"}``, in order."""
+        best = np.maximum.accumulate(self.scores).tolist()
+        return [{"cell": c, "score": s, "best_score": b} for c, s, b in zip(self.cells, self.scores, best)]
+
+    @property
+    def best_score_history(self):
+        """The best score so far after each evaluation."""
+        return np.maximum.accumulate(self.scores).tolist()
 
     def to_dict(self):
-        """A JSON-serialisable dict of every field."""
-        return asdict(self)
+        """A JSON-serialisable dict: the result, its history and the objective's report."""
+        payload = {
+            "strategy": self.strategy,
+            "method": self.strategy,
+            "space": self.space.name,
+            "seed": self.seed,
+            "best_cell": self.space.to_json(self.best_cell),
+            "best_score": self.best_score,
+            "validation_accuracy": self.best_score,
+            "test_accuracy": None,
+            "test_rank": None,
+            "queries_to_optimum": None,
+            "n_queries": self.n_queries,
+            "seconds": self.seconds,
+            "best_validation_history": self.best_score_history,
+            "queried_cells": [self.space.to_json(c) for c in self.cells],
+            "scores": list(self.scores),
+        }
+        payload.update(self.report)
+        return payload
 
 
-def _result(method, dataset, seed, oracle, seconds):
-    queried = oracle.queried
-    validation = oracle.query(queried)  # no new queries: all were asked already
-    best_so_far = np.maximum.accumulate(validation)
-    # position of the best cell so far after each query (first one on ties)
-    improved = np.r_[True, validation[1:] > best_so_far[:-1]]
-    best_position = np.maximum.accumulate(np.where(improved, np.arange(len(validation)), 0))
-    best_cell = queried[best_position[-1]]
-    test = np.array([oracle.test_accuracy(c) for c in queried])
-    optimum_cell = oracle.cells[np.argmax(oracle.validation)]
-    found = [i + 1 for i, cell in enumerate(queried) if cell == optimum_cell]
-    return SearchResult(
-        method=method, benchmark="nasbench201", dataset=dataset, seed=seed,
-        best_cell=best_cell, best_index=oracle.index(best_cell),
-        validation_accuracy=float(best_so_far[-1]), test_accuracy=oracle.test_accuracy(best_cell),
-        test_rank=oracle.test_rank(best_cell), n_queries=oracle.n_queries,
-        best_validation_history=best_so_far.tolist(),
-        best_test_history=test[best_position].tolist(),
-        queried_cells=list(queried),
-        queries_to_optimum=found[0] if found else None,
-        optimum_test_accuracy=float(oracle.test.max()), seconds=seconds,
-    )
+def _check_strategy(strategy):
+    if isinstance(strategy, str):
+        return STRATEGIES[strategy]()
+    return clone(strategy)
 
 
-def _prepare(benchmark, dataset, budget, bench, data_home):
-    if benchmark not in BENCHMARKS:
-        raise ValueError(f"Unknown benchmark {benchmark!r}; expected one of {BENCHMARKS}.")
-    space = NASBench201Space()
-    if not 1 <= budget <= len(space):
-        raise ValueError(f"budget must be between 1 and {len(space)}, got {budget}.")
-    if bench is None:
-        bench = load_nasbench201(dataset, data_home=data_home)
-    return space, BenchmarkOracle(bench)
+def _plain(value):
+    return value is None or isinstance(value, (bool, int, float, str)) or (
+        isinstance(value, dict) and all(_plain(v) for v in value.values()))
 
 
-def _progress(total, progress, description):
+def _header(strategy, space, budget, seed, objective):
+    describe = getattr(objective, "describe", None)
+    return {
+        "strategy": strategy.name,
+        "strategy_params": {k: v for k, v in strategy.get_params(deep=False).items() if _plain(v)},
+        "space": space.name,
+        "budget": budget,
+        "seed": seed,
+        "objective": describe() if describe else repr(objective),
+    }
+
+
+def _progress(total, initial, progress, description):
     show = sys.stderr.isatty() if progress is None else progress
-    return tqdm(total=total, desc=description, unit="query", disable=not show, file=sys.stderr)
+    return tqdm(total=total, initial=initial, desc=description, unit="query",
+                disable=not show, file=sys.stderr)
 
 
+@validate_params(
+    {
+        "objective": [callable, StrOptions(set(NASBench201Space.datasets))],
+        "space": [SearchSpace, str, None],
+        "strategy": [StrOptions(set(STRATEGIES)), HasMethods(["propose", "setup"])],
+        "budget": [Interval(Integral, 1, None, closed="left")],
+        "dataset": [str, None],
+        "n_jobs": [Integral, None],
+        "client": [str, HasMethods(["submit", "scatter"]), None],
+        "log": [str, os.PathLike, None],
+        "resume": ["boolean"],
+        "random_state": ["random_state"],
+        "data_home": [str, os.PathLike, None],
+        "progress": ["boolean", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def search(
-    dataset="cifar10",
+    objective="cifar10",
     *,
-    benchmark="nasbench201",
-    budget=1100,
-    n_train=1000,
-    top_k=10,
-    n_candidates=1000,
-    refit=False,
-    ranker=None,
-    sampler_params=None,
+    space=None,
+    strategy="nar",
+    budget=300,
+    dataset=None,
+    n_jobs=None,
+    client=None,
+    log=None,
+    resume=False,
     random_state=None,
-    bench=None,
     data_home=None,
     progress=None,
 ):
-    """Run NAR's search against a benchmark acting as the oracle.
+    """Search a space for the cell with the best objective score.
 
-    1. Draw ``n_train`` cells at random, query their validation accuracy and
-       fit the ranker.
-    2. Repeatedly draw ``n_candidates`` new cells with a :class:`TierSampler`
-       and query the ``top_k`` the ranker puts first (optionally refitting the
-       ranker on everything queried so far; the sampler's statistics are
-       always updated).
-    3. Stop at ``budget`` queries and return the best queried cell by
-       validation accuracy.
+    Rounds of: the strategy proposes a batch of cells from the evaluations so
+    far; the batch is evaluated (concurrently with ``n_jobs`` or on a dask
+    cluster) and every evaluation is appended to ``log``; until ``budget``
+    evaluations. A cell isomorphic to an evaluated one (same
+    ``space.canonical``) is never evaluated again.
 
     Parameters
     ----------
-    dataset : {"cifar10", "cifar100", "ImageNet16-120"}, default="cifar10"
-    benchmark : {"nasbench201"}, default="nasbench201"
-    budget : int, default=1100
-        Total number of queried cells, training cells included.
-    n_train : int, default=1000
-        Random cells queried to train the ranker (fewer than ``budget``).
-    top_k : int, default=10
-        Cells queried per search round.
-    n_candidates : int, default=1000
-        Cells the sampler draws per round, of which ``top_k`` are queried.
-    refit : bool, default=False
-        Refit the ranker after each round on all queried cells.
-    ranker : estimator, default=None
-        A pipeline from cell strings to a NARRanker; by default
-        ``make_pipeline(FeatureTensorEncoder(dataset), NARRanker())``. It is
-        cloned and seeded from ``random_state``.
-    sampler_params : dict, default=None
-        Extra parameters of :class:`TierSampler` (e.g. ``max_flops``).
+    objective : callable or {"cifar10", "cifar100", "ImageNet16-120"}, default="cifar10"
+        Maps a list of cells to their scores (higher is better), e.g. a
+        function that trains each cell's network and returns its validation
+        accuracy. A dataset name means NAS-Bench-201's validation accuracy on
+        it (:class:`NASBench201Objective`). An objective with a ``cells``
+        attribute smaller than the space (a :class:`TableObjective`)
+        restricts the search to those cells.
+    space : SearchSpace or str, default=None
+        The search space (or its registry name); by default the objective's
+        ``space``, else NAS-Bench-201.
+    strategy : {"nar", "paper", "rea", "random"} or strategy, default="nar"
+        A strategy name (its default settings) or a strategy object
+        (:class:`NARStrategy`, :class:`PaperStrategy`,
+        :class:`RegularizedEvolution`, :class:`RandomSearch`); it is cloned.
+    budget : int, default=300
+        Total number of evaluations.
+    dataset : str, default=None
+        The dataset whose input size and classes set the networks' costs
+        for the encoders and the sampler; by default the objective's
+        ``dataset``, else the space's first.
+    n_jobs : int, default=None
+        Evaluate each batch with this many joblib workers (-1: all cores).
+    client : distributed.Client or str, default=None
+        Evaluate on a dask cluster: a client, or a scheduler address such as
+        ``"tcp://10.0.0.1:8786"``. The objective must be picklable.
+    log : str or path-like, default=None
+        Append every evaluation to this JSON-lines file as it completes, and
+        keep the strategy's state beside it (``<log>.state``).
+    resume : bool, default=False
+        Continue the search recorded in ``log`` (same strategy, space and
+        seed; the budget may grow) instead of starting a new one: nothing
+        evaluated is evaluated again, and the result is the one an
+        uninterrupted search would have returned. Without ``resume``, an
+        existing ``log`` is an error, never overwritten.
     random_state : int, RandomState instance or None, default=None
         Makes the whole search reproducible.
-    bench : Bunch, default=None
-        An already loaded benchmark (by default loaded with ``data_home``).
-    data_home : str, default=None
+    data_home : str or path-like, default=None
+        Where a benchmark named by ``objective`` is found.
     progress : bool, default=None
         Show a progress bar on stderr (by default when stderr is a terminal).
 
@@ -182,63 +234,138 @@ def search(
 
     Examples
     --------
-    >>> from sknar import FeatureTensorEncoder, NARRanker
-    >>> from sklearn.pipeline import make_pipeline
+    Any function of a list of cells is an objective:
+
     >>> from sknar.search import search
-    >>> quick = make_pipeline(FeatureTensorEncoder(), NARRanker(max_epochs=3))
-    >>> result = search("cifar10", budget=120, n_train=100, ranker=quick, random_state=0)
-    >>> result.n_queries
-    120
+    >>> from sknar.spaces import NASBench201Space
+    >>> def n_convolutions(cells):
+    ...     return [cell.count("conv") for cell in cells]
+    >>> result = search(objective=n_convolutions, space=NASBench201Space(),
+    ...                 strategy="rea", budget=100, random_state=0)
+    >>> result.best_score, result.n_queries
+    (6.0, 100)
+
+    The benchmarks are objectives too:
+
+    >>> result = search("cifar10", strategy="random", budget=100, random_state=0)
+    >>> round(result.best_score, 2), result.test_rank > 0
+    (91.15, True)
     """
     start = time.perf_counter()
-    space, oracle = _prepare(benchmark, dataset, budget, bench, data_home)
-    if not 1 <= n_train < budget:
-        raise ValueError(f"n_train must be at least 1 and below budget={budget}, got {n_train}.")
-    if top_k < 1 or n_candidates < top_k:
-        raise ValueError(f"Need 1 <= top_k <= n_candidates, got top_k={top_k}, n_candidates={n_candidates}.")
-    rng = check_random_state(random_state)
-    if ranker is None:
-        ranker = make_pipeline(FeatureTensorEncoder(dataset=dataset), NARRanker())
-    model = clone(ranker)
-    model[-1].set_params(random_state=rng.randint(np.iinfo(np.int32).max))
+    objective = check_objective(objective, data_home)
+    if space is None:
+        space = getattr(objective, "space", None)
+    space = NASBench201Space() if space is None else get_space(space)
+    table = getattr(objective, "cells", None)
+    if table is not None and len(table) < len(space):
+        space = SubsetSpace(space, table)
+    if dataset is None:
+        dataset = getattr(objective, "dataset", None) or space.datasets[0]
+    if dataset not in space.datasets:
+        raise ValueError(f"Unknown dataset {dataset!r} for the {space.name} space; expected one of {space.datasets}.")
+    strategy = _check_strategy(strategy)
+    seed = random_state if isinstance(random_state, (int, np.integer)) or random_state is None else "RandomState"
+    search_log = SearchLog(log) if log is not None else None
+    history, pending = History(space), None
+    if resume:
+        if search_log is None or not search_log.exists():
+            raise ValueError(f"resume=True needs the log of a search; {log!r} does not exist.")
+        strategy, rng, pending = _restore(search_log, history, strategy, space, seed)
+    else:
+        if search_log is not None and search_log.exists():
+            raise ValueError(f"The log {log} already exists; pass resume=True to continue that search.")
+        strategy.setup(space, dataset)
+        rng = check_random_state(random_state)
+        if search_log is not None:
+            search_log.create(_header(strategy, space, budget, seed, objective))
+    with connect(client) as client, _progress(budget, len(history), progress,
+                                              f"{strategy.name} search") as bar:
+        while len(history) < budget:
+            if pending is None:
+                proposals = _new(strategy.propose(history, rng), history)
+                if not proposals:
+                    break
+                pending = (proposals, list(range(len(proposals))))
+                n_rounds = _n_rounds(history) + 1
+                if search_log is not None:
+                    search_log.save_state({"round": n_rounds, "proposals": proposals,
+                                           "strategy": strategy, "rng": rng})
+            proposals, positions = pending
+            positions = positions[: budget - len(history)]
+            scores = {}
+            for i, score in evaluate(objective, [proposals[p] for p in positions],
+                                     n_jobs=n_jobs, client=client):
+                scores[positions[i]] = score
+                if search_log is not None:
+                    search_log.append({"round": _n_rounds(history) + 1, "position": positions[i],
+                                       "cell": space.to_json(proposals[positions[i]]), "score": score})
+                bar.update(1)
+            for position in sorted(scores):
+                history.add(proposals[position], scores[position])
+            history.rounds.append(len(history))
+            pending = None
+    if not history.cells:
+        raise ValueError("The search evaluated no cell.")
+    best = _best_positions(history.scores)[-1]
+    report_of = getattr(objective, "report", None)
+    return SearchResult(
+        strategy=strategy.name, seed=seed, space=space,
+        best_cell=history.cells[best], best_score=history.scores[best], n_queries=len(history),
+        cells=list(history.cells), scores=list(history.scores),
+        seconds=time.perf_counter() - start,
+        report=report_of(history.cells, history.scores) if report_of else {},
+    )
 
-    with _progress(budget, progress, f"NAR search on {dataset}") as bar:
-        train = space.sample(n_train, random_state=rng)
-        accuracy = oracle.query(train)
-        bar.update(oracle.n_queries)
-        model.fit(train, accuracy)
-        sampler = TierSampler(model, space=space, dataset=dataset, **(sampler_params or {}))
-        sampler.fit(oracle.queried, oracle.query(oracle.queried))
-        while oracle.n_queries < budget:
-            candidates = sampler.sample(n_candidates, random_state=rng)
-            if not candidates:
-                break
-            before = oracle.n_queries
-            oracle.query(candidates[: min(top_k, budget - before)])
-            bar.update(oracle.n_queries - before)
-            evaluated, accuracy = oracle.queried, oracle.query(oracle.queried)
-            if refit:
-                model.fit(evaluated, accuracy)
-            sampler.fit(evaluated, accuracy)
-    return _result("nar", dataset, random_state, oracle, time.perf_counter() - start)
+
+def _new(proposals, history):
+    """Proposals that are valid, not evaluated and not isomorphic to each other."""
+    space, keys, new = history.space, set(history.keys), []
+    for cell in proposals:
+        cell = space.validate(cell)
+        key = space.canonical(cell)
+        if key not in keys:
+            keys.add(key)
+            new.append(cell)
+    return new
 
 
-def random_search(dataset="cifar10", *, benchmark="nasbench201", budget=1100,
-                  random_state=None, bench=None, data_home=None, progress=None):
-    """Query ``budget`` distinct random cells and return the best by validation accuracy.
+def _n_rounds(history):
+    return len(history.rounds)
 
-    The baseline every NAS method must beat; parameters as in :func:`search`.
 
-    Examples
-    --------
-    >>> from sknar.search import random_search
-    >>> result = random_search("cifar10", budget=100, random_state=0)
-    >>> result.n_queries, len(result.best_validation_history)
-    (100, 100)
-    """
-    start = time.perf_counter()
-    space, oracle = _prepare(benchmark, dataset, budget, bench, data_home)
-    with _progress(budget, progress, f"random search on {dataset}") as bar:
-        oracle.query(space.sample(budget, random_state=random_state))
-        bar.update(oracle.n_queries)
-    return _result("random", dataset, random_state, oracle, time.perf_counter() - start)
+def _restore(search_log, history, strategy, space, seed):
+    """Rebuild a search from its log: the history, the strategy's state and what is left
+    of the last proposed batch."""
+    header, evaluations = search_log.read()
+    for name, value in (("strategy", strategy.name), ("space", space.name), ("seed", seed)):
+        if header.get(name) != value:
+            raise ValueError(
+                f"The log {search_log.path} records a search with {name}={header.get(name)!r}, "
+                f"not {value!r}; resume it with the same settings."
+            )
+    state = search_log.load_state()
+    if state is None:
+        if evaluations:
+            raise ValueError(f"The checkpoint {search_log.state_path} of the log is missing.")
+        raise ValueError(f"The search in {search_log.path} stopped before its first proposal; start it anew.")
+    rounds = {}
+    for record in evaluations:
+        rounds.setdefault(record["round"], {})[record["position"]] = record
+    missing = sorted(set(range(1, state["round"])) - set(rounds))
+    if missing:
+        raise ValueError(
+            f"The log {search_log.path} misses the evaluations of round {missing[0]}, which its "
+            "checkpoint follows; it was edited or truncated."
+        )
+    for number in sorted(rounds):
+        for position in sorted(rounds[number]):
+            record = rounds[number][position]
+            history.add(space.from_json(record["cell"]), record["score"])
+        if number < state["round"]:
+            history.rounds.append(len(history))
+    done = set(rounds.get(state["round"], {}))
+    left = [p for p in range(len(state["proposals"])) if p not in done]
+    pending = (state["proposals"], left) if left else None
+    if not left:
+        history.rounds.append(len(history))
+    return state["strategy"], state["rng"], pending

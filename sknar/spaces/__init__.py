@@ -1,9 +1,15 @@
-"""Search spaces with exact, benchmark-free cost models."""
+"""Search spaces behind one interface, with exact, benchmark-free cost models.
 
-from ._nasbench101 import NASBench101Space
-from ._nasbench101_cost import NB101Cost
-from ._nasbench201 import EDGES, OPERATIONS, NASBench201Cell, NASBench201Space
-from ._nasbench201_cost import CellCost
+Every space implements :class:`SearchSpace` in its own subpackage
+(:mod:`sknar.spaces.nasbench201`, :mod:`sknar.spaces.nasbench101`) and is
+registered by name in :data:`SPACES`.
+"""
+
+from ._base import CellCost, SearchSpace
+from ._registry import SPACES, get_space
+from ._subset import SubsetSpace
+from .nasbench101 import NASBench101Space
+from .nasbench201 import EDGES, OPERATIONS, NASBench201Cell, NASBench201Space
 
 __all__ = [
     "CellCost",
@@ -11,6 +17,9 @@ __all__ = [
     "NASBench101Space",
     "NASBench201Cell",
     "NASBench201Space",
-    "NB101Cost",
     "OPERATIONS",
+    "SPACES",
+    "SearchSpace",
+    "SubsetSpace",
+    "get_space",
 ]

@@ -25,9 +25,9 @@ Parameters are the trainable ones in both (convolutions without bias,
 BatchNorm's scale and shift, dense weights and bias).
 """
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from .._base import CellCost
 
 N_STACKS = 3
 CELLS_PER_STACK = 3
@@ -37,35 +37,6 @@ INPUT_SIZE = 32
 N_CLASSES = 10
 MAX_VERTICES = 7
 COUNTINGS = ("nar", "naslib")
-
-
-@dataclass(frozen=True)
-class NB101Cost:
-    """FLOPs and parameters of a NAS-Bench-101 network.
-
-    Attributes
-    ----------
-    vertex_flops, vertex_params : ndarray of int64, shape (9, 7)
-        Per cell (stack-major) and per vertex of the pruned cell. Cells with
-        fewer than 7 vertices are zero-padded before their output vertex, so
-        the output is always vertex 6 (as in the reference NAR encoding). A
-        vertex's cost includes the projection of the cell input into it and
-        the sum of its inputs.
-    flops, params : int
-        Totals of the whole network.
-
-    Examples
-    --------
-    >>> from sknar.spaces import NASBench101Space
-    >>> cost = NASBench101Space().cost([[0, 1], [0, 0]], ["input", "output"])
-    >>> cost.vertex_flops.shape, int(cost.vertex_params[0, 6])
-    ((9, 7), 16640)
-    """
-
-    vertex_flops: np.ndarray
-    vertex_params: np.ndarray
-    flops: int
-    params: int
 
 
 def vertex_channels(in_channels, out_channels, matrix):
@@ -164,4 +135,4 @@ def network_cost(matrix, ops, counting="nar"):
     else:
         total_flops += out_channels * N_CLASSES
     total_params += out_channels * N_CLASSES + N_CLASSES
-    return NB101Cost(vertex_flops, vertex_params, int(total_flops), int(total_params))
+    return CellCost(vertex_flops, vertex_params, int(total_flops), int(total_params))

@@ -9,10 +9,11 @@ operations cost anything inside a cell, so every quantity is a table lookup
 per (stage, operation), which makes all 15,625 cells a handful of numpy ops.
 """
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+
+from .._base import CellCost
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 COUNTINGS = ("nar", "benchmark")
@@ -27,33 +28,6 @@ _N_CLASSES = {"cifar10": 10, "cifar100": 100, "ImageNet16-120": 120}
 # zero FLOPs under both conventions.
 _CONV_KERNELS = {2: 1, 3: 3}
 _N_OPERATIONS = 5
-
-
-@dataclass(frozen=True)
-class CellCost:
-    """FLOPs and parameters of a NAS-Bench-201 network.
-
-    Attributes
-    ----------
-    edge_flops, edge_params : ndarray of int64, shape (15, 6) or (n, 15, 6)
-        Per searched cell (3 stages x 5 cells) and per edge, in the
-        benchmark's edge order.
-    flops, params : int or ndarray of int64 of shape (n,)
-        Totals of the whole network.
-
-    Examples
-    --------
-    >>> from sknar.spaces import NASBench201Space
-    >>> cost = NASBench201Space().cost(
-    ...     "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|")
-    >>> cost.edge_flops.shape, cost.flops, cost.params
-    ((15, 6), 16315008, 129306)
-    """
-
-    edge_flops: np.ndarray
-    edge_params: np.ndarray
-    flops: object
-    params: object
 
 
 def _conv(c_in, c_out, kernel, spatial, *, batch_norm, counting):
@@ -116,8 +90,8 @@ def cell_costs(codes, dataset, *, counting="nar"):
     params = fixed_params + CELLS_PER_STAGE * stage_params.sum(axis=(0, 2))
     per_cell = np.repeat(np.arange(len(STAGE_CHANNELS)), CELLS_PER_STAGE)
     return CellCost(
-        edge_flops=stage_flops[per_cell].transpose(1, 0, 2),
-        edge_params=stage_params[per_cell].transpose(1, 0, 2),
+        slot_flops=stage_flops[per_cell].transpose(1, 0, 2),
+        slot_params=stage_params[per_cell].transpose(1, 0, 2),
         flops=flops,
         params=params,
     )

@@ -1,4 +1,4 @@
-"""The NAS-Bench-201 cell search space: parsing, enumeration, mutation, canonical forms."""
+"""NAS-Bench-201 cells: the string format, operation codes and the benchmark's isomorphism key."""
 
 import itertools
 import re
@@ -6,9 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from sklearn.utils import check_random_state
-
-from ._nasbench201_cost import DATASETS, CellCost, cell_costs
 
 OPERATIONS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
 """Edge operations, in the order of their integer codes (``none`` is 0)."""
@@ -139,13 +136,20 @@ def _format(codes):
     )
 
 
+def _format_all():
+    return [_format(codes) for codes in itertools.product(range(len(OPERATIONS)), repeat=len(EDGES))]
+
+
 @lru_cache(maxsize=1)
 def _string_to_index():
     """Map every valid cell string to its position in ``enumerate`` order."""
-    return {
-        _format(codes): i
-        for i, codes in enumerate(itertools.product(range(len(OPERATIONS)), repeat=6))
-    }
+    return {cell: i for i, cell in enumerate(_format_all())}
+
+
+@lru_cache(maxsize=1)
+def canonical_keys():
+    """The isomorphism key of every cell, in ``enumerate`` order (computed once)."""
+    return [_canonical_expression(codes) for codes in _index_to_codes(np.arange(N_CELLS)).tolist()]
 
 
 def _index_to_codes(index):
@@ -200,142 +204,3 @@ def _canonical_expression(codes):
                 terms.append(f"({nodes[source]})@{op}")
         nodes.append("+".join(sorted(terms)))
     return nodes[-1]
-
-
-class NASBench201Space:
-    """The NAS-Bench-201 cell space: 6 edges, 5 operations, 15,625 cells.
-
-    Cells are given as the benchmark's strings (``|op~0|+|op~0|op~1|+...``) or
-    as :class:`NASBench201Cell` objects; methods return strings unless noted.
-
-    Examples
-    --------
-    >>> from sknar.spaces import NASBench201Space
-    >>> space = NASBench201Space()
-    >>> len(space)
-    15625
-    >>> cell = space.sample(1, random_state=0)[0]
-    >>> len(space.neighbors(cell))
-    24
-    >>> c = space.cost("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
-    ...                "+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|", "cifar10")
-    >>> c.params
-    1531546
-    """
-
-    operations = OPERATIONS
-    edges = EDGES
-    datasets = DATASETS
-
-    def __len__(self):
-        return N_CELLS
-
-    def __contains__(self, cell):
-        try:
-            self.parse(cell)
-        except ValueError:
-            return False
-        return True
-
-    def parse(self, cell):
-        """Return the :class:`NASBench201Cell` for a string (or a cell)."""
-        if isinstance(cell, NASBench201Cell):
-            return cell
-        return NASBench201Cell.from_string(cell)
-
-    def format(self, cell):
-        """Return the benchmark string for a cell (or a string, validated)."""
-        return self.parse(cell).to_string()
-
-    def enumerate(self):
-        """Yield all 15,625 cell strings (lexicographic in operation codes)."""
-        for codes in itertools.product(range(len(OPERATIONS)), repeat=len(EDGES)):
-            yield _format(codes)
-
-    def sample(self, n, *, random_state=None, replace=False):
-        """Draw ``n`` cell strings uniformly at random.
-
-        Parameters
-        ----------
-        n : int
-            Number of cells.
-        random_state : int, RandomState instance or None
-            Seed for reproducible draws.
-        replace : bool, default=False
-            If False, the cells are distinct (``n`` at most 15,625).
-
-        Returns
-        -------
-        cells : list of str
-        """
-        if not replace and n > N_CELLS:
-            raise ValueError(f"Cannot draw {n} distinct cells from a space of {N_CELLS}.")
-        rng = check_random_state(random_state)
-        index = rng.choice(N_CELLS, size=n, replace=replace)
-        return [_format(codes) for codes in _index_to_codes(index)]
-
-    def neighbors(self, cell):
-        """All 24 cells that differ from ``cell`` in exactly one edge's operation."""
-        codes = self.parse(cell).codes
-        result = []
-        for edge in range(len(EDGES)):
-            for op in range(len(OPERATIONS)):
-                if op != codes[edge]:
-                    mutated = list(codes)
-                    mutated[edge] = op
-                    result.append(_format(mutated))
-        return result
-
-    def canonical(self, cell):
-        """A string under which cells computing the same function coincide.
-
-        This is the benchmark's own isomorphism key (the ``UniqueString`` of
-        NATS-Bench): ``skip_connect`` is the identity, the inputs of a node are
-        an unordered sum (so isomorphic node orderings coincide), and a ``none``
-        edge or an edge leaving a zero node contributes a zero term ``#``. It
-        partitions the 15,625 cells into exactly the benchmark's 6,466 classes.
-
-        Examples
-        --------
-        >>> from sknar.spaces import NASBench201Space
-        >>> space = NASBench201Space()
-        >>> a = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|none~1|none~2|"
-        >>> b = "|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|none~1|none~2|"
-        >>> space.canonical(a) == space.canonical(b)
-        True
-        """
-        return _canonical_expression(self.parse(cell).codes)
-
-    def cost(self, cell, dataset="cifar10", *, counting="nar"):
-        """Exact FLOPs and parameters of the network built from ``cell``.
-
-        Parameters
-        ----------
-        cell : str or NASBench201Cell
-        dataset : {"cifar10", "cifar100", "ImageNet16-120"}
-        counting : {"nar", "benchmark"}, default="nar"
-            ``"nar"`` follows the reference NAR record (convolutions count their
-            multiply-accumulates, BatchNorm 2 per output element, the global
-            average pool its inputs, the classifier without bias);
-            ``"benchmark"`` follows the NAS-Bench-201 API (convolutions and the
-            linear layer only, the linear bias included). Parameters are the
-            network's true parameter counts in both.
-
-        Returns
-        -------
-        cost : CellCost
-            ``edge_flops`` and ``edge_params`` of shape ``(15, 6)``, and the
-            network totals ``flops`` and ``params`` as ints.
-        """
-        codes = np.asarray([self.parse(cell).codes], dtype=np.int8)
-        batch = cell_costs(codes, dataset, counting=counting)
-        return CellCost(
-            edge_flops=batch.edge_flops[0],
-            edge_params=batch.edge_params[0],
-            flops=int(batch.flops[0]),
-            params=int(batch.params[0]),
-        )
-
-    def costs(self, cells, dataset="cifar10", *, counting="nar"):
-        """Vectorised :meth:`cost` for many cells: arrays with a leading ``n`` axis."""
-        return cell_costs(to_codes(cells), dataset, counting=counting)

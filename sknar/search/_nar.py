@@ -1,0 +1,180 @@
+"""NAR's adaptive search: rounds of ranker refits, tier sampling and local moves."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.pipeline import make_pipeline
+from sklearn.utils._param_validation import HasMethods, Interval
+
+from ..encoders import FeatureTensorEncoder
+from ..ranker import NARRanker
+from ..sampling import TierSampler
+from ._strategy import BaseStrategy, new_random_cells
+
+
+def default_estimator(space, dataset):
+    """The ranker pipeline strategies use when none is given."""
+    return make_pipeline(FeatureTensorEncoder(space=space, dataset=dataset), NARRanker())
+
+
+def seeded_clone(estimator, rng):
+    """A clone of ``estimator`` whose ``random_state`` parameters are drawn from ``rng``."""
+    model = clone(estimator)
+    seeds = {name: rng.randint(np.iinfo(np.int32).max)
+             for name in model.get_params() if name.endswith("random_state")}
+    return model.set_params(**seeds)
+
+
+class NARStrategy(BaseStrategy):
+    """NAR's search made adaptive: few random cells, then ranker-guided rounds.
+
+    After ``n_start`` random cells, each round
+
+    1. fits the ranker pipeline on every evaluated cell (the first time from
+       scratch, then continuing from the last round's network for
+       ``refit_epochs`` epochs: ``warm_start``),
+    2. fits a :class:`~sknar.TierSampler` on the evaluated cells with that
+       ranker (through ``FrozenEstimator``) and draws ``n_candidates`` new
+       cells from the best tier's statistics,
+    3. adds the mutations (``space.neighbors``) of the ``n_parents`` best
+       evaluated cells,
+    4. proposes a batch of ``max(batch_size, batch_fraction * n_evaluated)``
+       cells: the candidates the ranker puts first (predicted best tier, then
+       score) and a share ``explore_fraction`` of other candidates drawn at
+       random, so that the search keeps exploring beyond the region the
+       ranker trusts.
+
+    Rounds grow with the history, so a long search refits less often; the
+    batch never depends on the budget, so a search of budget ``B`` is the
+    first ``B`` evaluations of any longer one.
+
+    Parameters
+    ----------
+    estimator : Pipeline ending in a NARRanker, default=None
+        The ranker; by default
+        ``make_pipeline(FeatureTensorEncoder(space, dataset), NARRanker())``.
+        Its ``random_state`` is drawn from the search's.
+    n_start : int, default=20
+        Random cells evaluated before the first ranker is fitted (at least
+        the ranker's ``n_tiers``).
+    batch_size : int, default=10
+        Fewest cells proposed per round.
+    batch_fraction : float, default=0.1
+        Rounds propose at least this share of the cells evaluated so far.
+    n_candidates : int, default=500
+        Cells drawn from the tier sampler per round.
+    n_parents : int, default=5
+        Best evaluated cells whose mutations join the candidates.
+    explore_fraction : float, default=0.2
+        Share of each batch drawn at random among the candidates.
+    refit_epochs : int, default=10
+        Epochs of each warm-started refit after the first fit.
+    sampler_params : dict, default=None
+        Parameters of the :class:`~sknar.TierSampler` (e.g. ``max_flops``).
+
+    Attributes
+    ----------
+    estimator_ : Pipeline
+        The ranker as last fitted.
+
+    References
+    ----------
+    B. Guo, T. Chen, S. He, H. Liu, L. Xu, P. Ye and J. Chen, "Generalized
+    Global Ranking-Aware Neural Architecture Ranker for Efficient Image
+    Classifier Search", ACM MM 2022.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sknar import FeatureTensorEncoder, NARRanker
+    >>> from sknar.search import NARStrategy, search
+    >>> quick = make_pipeline(FeatureTensorEncoder(), NARRanker(max_epochs=5))
+    >>> strategy = NARStrategy(quick, n_start=20, n_candidates=50, refit_epochs=2)
+    >>> result = search("cifar10", strategy=strategy, budget=40, random_state=0)
+    >>> result.strategy, result.n_queries
+    ('nar', 40)
+    """
+
+    name = "nar"
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "n_start": [Interval(Integral, 2, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_candidates": [Interval(Integral, 1, None, closed="left")],
+        "batch_fraction": [Interval(Real, 0, 1, closed="both")],
+        "n_parents": [Interval(Integral, 0, None, closed="left")],
+        "explore_fraction": [Interval(Real, 0, 1, closed="left")],
+        "refit_epochs": [Interval(Integral, 1, None, closed="left")],
+        "sampler_params": [dict, None],
+    }
+
+    def __init__(self, estimator=None, *, n_start=20, batch_size=10, batch_fraction=0.1,
+                 n_candidates=500, n_parents=5, explore_fraction=0.2, refit_epochs=10,
+                 sampler_params=None):
+        self.estimator = estimator
+        self.n_start = n_start
+        self.batch_size = batch_size
+        self.batch_fraction = batch_fraction
+        self.n_candidates = n_candidates
+        self.n_parents = n_parents
+        self.explore_fraction = explore_fraction
+        self.refit_epochs = refit_epochs
+        self.sampler_params = sampler_params
+
+    def setup(self, space, dataset):
+        super().setup(space, dataset)
+        self.estimator_ = None
+        return self
+
+    def _refit(self, history, rng):
+        if self.estimator_ is not None:
+            self.estimator_.fit(history.cells, history.scores)
+            return
+        estimator = self.estimator if self.estimator is not None else default_estimator(
+            self.space_, self.dataset_)
+        self.estimator_ = seeded_clone(estimator, rng).fit(history.cells, history.scores)
+        # later rounds continue from this network, for refit_epochs epochs
+        params, warm = self.estimator_.get_params(), {}
+        for name in params:
+            if name.endswith("warm_start"):
+                warm[name] = True
+                epochs = name[: -len("warm_start")] + "max_epochs"
+                if epochs in params:
+                    warm[epochs] = self.refit_epochs
+        self.estimator_.set_params(**warm)
+
+    def propose(self, history, rng):
+        space = self.space_
+        if len(history) < self.n_start:
+            return new_random_cells(space, self.n_start - len(history), rng, history.keys)
+        self._refit(history, rng)
+        sampler = TierSampler(FrozenEstimator(self.estimator_), space=space, dataset=self.dataset_,
+                              **(self.sampler_params or {}))
+        sampler.fit(history.cells, history.scores)
+        candidates, keys = [], set(history.keys)
+        n_new = min(self.n_candidates, len(space) - len(history))
+        with warnings.catch_warnings():
+            # near the end of a small space fewer new cells exist: no news in a search
+            warnings.filterwarnings("ignore", message="Only .* new cells", category=UserWarning)
+            drawn = sampler.sample(n_new, random_state=rng) if n_new > 0 else []
+        mutations = [m for parent in history.best(self.n_parents) for m in space.neighbors(parent)]
+        if mutations:
+            mutations = [m for m, ok in zip(mutations, sampler.within_limits(mutations)) if ok]
+        for cell in drawn + mutations:
+            key = space.canonical(cell)
+            if key not in keys:
+                keys.add(key)
+                candidates.append(cell)
+        if not candidates:
+            return []
+        ranked = sampler.rank(candidates)
+        batch = max(self.batch_size, int(self.batch_fraction * len(history)))
+        n_explore = int(round(self.explore_fraction * batch))
+        chosen, rest = ranked[: batch - n_explore], ranked[batch - n_explore:]
+        if rest and n_explore:
+            picks = rng.choice(len(rest), size=min(n_explore, len(rest)), replace=False)
+            chosen += [rest[i] for i in sorted(picks)]
+        return chosen

@@ -1,0 +1,33 @@
+"""Random search: the baseline every NAS method must beat."""
+
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval
+
+from ._strategy import BaseStrategy, new_random_cells
+
+
+class RandomSearch(BaseStrategy):
+    """Evaluate distinct random cells (one per isomorphism class).
+
+    Parameters
+    ----------
+    batch_size : int, default=10
+        Cells proposed per round (evaluated concurrently with ``n_jobs``).
+
+    Examples
+    --------
+    >>> from sknar.search import RandomSearch, search
+    >>> result = search("cifar10", strategy=RandomSearch(), budget=50, random_state=0)
+    >>> result.strategy, result.n_queries
+    ('random', 50)
+    """
+
+    name = "random"
+    _parameter_constraints = {"batch_size": [Interval(Integral, 1, None, closed="left")]}
+
+    def __init__(self, batch_size=10):
+        self.batch_size = batch_size
+
+    def propose(self, history, rng):
+        return new_random_cells(self.space_, self.batch_size, rng, history.keys)

@@ -1,0 +1,91 @@
+"""What every search strategy shares: the history it reads and how it draws new cells."""
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+# Rejection-sampling rounds before a small space is enumerated to find new cells.
+_SAMPLING_ROUNDS = 20
+# Spaces up to this size are enumerated when rejection sampling runs dry.
+_ENUMERABLE = 100_000
+
+
+class History:
+    """The evaluated cells of a search, in evaluation order, with their scores.
+
+    Attributes
+    ----------
+    cells : list
+        Evaluated cells, in the space's normal form.
+    scores : list of float
+    keys : set
+        Their isomorphism keys (``space.canonical``).
+    rounds : list of int
+        The number of evaluations at the end of each completed round.
+    """
+
+    def __init__(self, space):
+        self.space = space
+        self.cells, self.scores, self.keys, self.rounds = [], [], set(), []
+
+    def __len__(self):
+        return len(self.cells)
+
+    def add(self, cell, score):
+        self.cells.append(cell)
+        self.scores.append(float(score))
+        self.keys.add(self.space.canonical(cell))
+
+    def best(self, n):
+        """The ``n`` best evaluated cells, best first (earliest first on ties)."""
+        order = np.argsort(-np.asarray(self.scores), kind="stable")[:n]
+        return [self.cells[i] for i in order]
+
+
+def new_random_cells(space, n, rng, exclude):
+    """Up to ``n`` uniformly random cells, none isomorphic to a key in ``exclude``
+    nor to each other; fewer only when the space has no more."""
+    chosen, seen = [], set(exclude)
+    for _ in range(_SAMPLING_ROUNDS):
+        if len(chosen) == n:
+            return chosen
+        drawn = space.sample(min(len(space), 2 * n + 8), random_state=rng)
+        for cell in drawn:
+            key = space.canonical(cell)
+            if key not in seen and len(chosen) < n:
+                seen.add(key)
+                chosen.append(cell)
+    if len(chosen) < n and len(space) <= _ENUMERABLE:
+        remaining = []
+        for cell in space.enumerate():
+            key = space.canonical(cell)
+            if key not in seen:
+                seen.add(key)
+                remaining.append(cell)
+        for i in rng.permutation(len(remaining))[: n - len(chosen)]:
+            chosen.append(remaining[i])
+    return chosen
+
+
+class BaseStrategy(BaseEstimator):
+    """Base of the search strategies.
+
+    A strategy proposes a batch of cells from the history of evaluations;
+    the search evaluates them (in parallel, if asked), adds them to the
+    history and asks again until the budget is spent. A strategy never sees
+    the budget, so the first ``B`` queries of a longer search are exactly a
+    search with budget ``B``. Its state between rounds (a fitted ranker, say)
+    lives in attributes ending in ``_`` and is saved with the search's log,
+    so a resumed search continues exactly where it stopped.
+    """
+
+    name = None
+
+    def setup(self, space, dataset):
+        """Validate the parameters; called once before the first proposal."""
+        self._validate_params()
+        self.space_, self.dataset_ = space, dataset
+        return self
+
+    def propose(self, history, rng):
+        """Cells to evaluate next, best first (an empty list ends the search)."""
+        raise NotImplementedError

@@ -1,0 +1,47 @@
+"""The registry of search spaces: one entry per space, looked up by name."""
+
+from ._base import SearchSpace
+from .nasbench101 import NASBench101Space
+from .nasbench201 import NASBench201Space
+
+SPACES = {
+    NASBench201Space.name: NASBench201Space,
+    NASBench101Space.name: NASBench101Space,
+}
+"""Registered search spaces by name; a new space adds its class here."""
+
+
+def get_space(space):
+    """Return a search space from its registry name, or ``space`` itself if it is one.
+
+    Parameters
+    ----------
+    space : str or SearchSpace
+        A name in :data:`SPACES` (``"nasbench201"``, ``"nasbench101"``) or a
+        :class:`SearchSpace` instance.
+
+    Returns
+    -------
+    space : SearchSpace
+
+    Examples
+    --------
+    >>> from sknar.spaces import get_space
+    >>> get_space("nasbench201")
+    NASBench201Space()
+    """
+    if isinstance(space, SearchSpace):
+        return space
+    if isinstance(space, str) and space in SPACES:
+        return SPACES[space]()
+    raise ValueError(
+        f"Unknown search space {space!r}; expected a SearchSpace or one of {sorted(SPACES)}."
+    )
+
+
+def token_layout(n_features):
+    """``(n_tokens, token_dim)`` of the registered space whose feature tensor has
+    ``n_features`` values, or None when no single space matches."""
+    layouts = {(cls.n_tokens, cls.token_dim) for cls in SPACES.values()
+               if cls.n_tokens * cls.token_dim == n_features}
+    return layouts.pop() if len(layouts) == 1 else None

@@ -1,0 +1,109 @@
+"""A search space restricted to a finite set of cells (the rows of a table)."""
+
+from sklearn.utils import check_random_state
+
+from ._base import SearchSpace
+
+
+class SubsetSpace(SearchSpace):
+    """The cells of ``space`` that belong to ``cells``, up to isomorphism.
+
+    A search over a table (say, the 500 cells of a NAS-Bench-101 sample) may
+    evaluate only the table's cells: sampling, mutation and enumeration stay
+    inside the subset; everything else (validation, costs, encodings) is the
+    parent space's.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        The parent space.
+    cells : sequence of cells
+        The allowed cells; isomorphic duplicates count once.
+
+    Examples
+    --------
+    >>> from sknar.spaces import NASBench201Space, SubsetSpace
+    >>> parent = NASBench201Space()
+    >>> subset = SubsetSpace(parent, parent.sample(50, random_state=0))
+    >>> len(subset) <= 50, all(c in subset for c in subset.sample(5, random_state=0))
+    (True, True)
+    """
+
+    def __init__(self, space, cells):
+        self.space = space
+        self.cells = []
+        self._keys = set()
+        for cell in space.validate_cells(cells):
+            key = space.canonical(cell)
+            if key not in self._keys:
+                self._keys.add(key)
+                self.cells.append(cell)
+        for attribute in ("name", "datasets", "operations", "op_codes", "slot_operations",
+                          "n_slots", "cell_sizes", "n_tokens", "token_dim"):
+            setattr(self, attribute, getattr(space, attribute))
+
+    def __len__(self):
+        return len(self.cells)
+
+    def __eq__(self, other):
+        return isinstance(other, SubsetSpace) and other.space == self.space and other._keys == self._keys
+
+    def __hash__(self):
+        return hash((self.space, len(self._keys)))
+
+    def __repr__(self):
+        return f"SubsetSpace({self.space!r}, <{len(self.cells)} cells>)"
+
+    def _members(self, cells):
+        return [cell for cell in cells if self.space.canonical(cell) in self._keys]
+
+    def validate(self, cell):
+        cell = self.space.validate(cell)
+        if self.space.canonical(cell) not in self._keys:
+            raise ValueError(f"Cell {cell!r} is not in the subset of {len(self.cells)} cells.")
+        return cell
+
+    def canonical(self, cell):
+        return self.space.canonical(cell)
+
+    def sample(self, n, *, random_state=None):
+        if n > len(self.cells):
+            raise ValueError(f"Cannot draw {n} distinct cells from a subset of {len(self.cells)}.")
+        rng = check_random_state(random_state)
+        return [self.cells[i] for i in rng.choice(len(self.cells), size=n, replace=False)]
+
+    def neighbors(self, cell):
+        return self._members(self.space.neighbors(cell))
+
+    def enumerate(self):
+        return iter(self.cells)
+
+    def costs(self, cells, dataset="cifar10", *, counting="nar"):
+        return self.space.costs(cells, dataset, counting=counting)
+
+    def feature_tensor(self, cells, dataset="cifar10", *, scaling="max"):
+        return self.space.feature_tensor(cells, dataset, scaling=scaling)
+
+    def one_hot(self, cells):
+        return self.space.one_hot(cells)
+
+    def one_hot_feature_names(self):
+        return self.space.one_hot_feature_names()
+
+    def op_slots(self, cells):
+        return self.space.op_slots(cells)
+
+    def cell_size(self, cells):
+        return self.space.cell_size(cells)
+
+    def draw(self, rng, n, op_frequencies, size_distribution=None):
+        return self._members(self.space.draw(rng, n, op_frequencies, size_distribution))
+
+    def to_json(self, cell):
+        return self.space.to_json(cell)
+
+    def from_json(self, value):
+        return self.validate(self.space.from_json(value))
+
+    def _is_single_cell(self, X):
+        return self.space._is_single_cell(X)

@@ -1,0 +1,180 @@
+"""The NAS-Bench-201 search space."""
+
+import itertools
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from .._base import SearchSpace
+from . import _encoding
+from ._cell import (
+    EDGES,
+    N_CELLS,
+    OPERATIONS,
+    NASBench201Cell,
+    _format,
+    _index_to_codes,
+    _parse,
+    _string_to_index,
+    canonical_keys,
+    to_codes,
+)
+from ._cost import DATASETS, cell_costs
+
+
+class NASBench201Space(SearchSpace):
+    """The NAS-Bench-201 cell space: 6 edges, 5 operations, 15,625 cells.
+
+    Cells are the benchmark's strings (``|op~0|+|op~0|op~1|+...``); methods
+    accept strings or :class:`NASBench201Cell` objects and return strings.
+
+    Examples
+    --------
+    >>> from sknar.spaces import NASBench201Space
+    >>> space = NASBench201Space()
+    >>> len(space)
+    15625
+    >>> cell = space.sample(1, random_state=0)[0]
+    >>> len(space.neighbors(cell))
+    24
+    >>> c = space.cost("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+    ...                "+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|", "cifar10")
+    >>> c.params
+    1531546
+    """
+
+    name = "nasbench201"
+    datasets = DATASETS
+    operations = OPERATIONS
+    op_codes = {op: code for code, op in enumerate(OPERATIONS)}
+    slot_operations = OPERATIONS
+    n_slots = len(EDGES)
+    n_tokens = _encoding.N_TOKENS
+    token_dim = _encoding.TOKEN_DIM
+    edges = EDGES
+
+    def __len__(self):
+        return N_CELLS
+
+    def validate(self, cell):
+        """Return the benchmark string of ``cell`` (a string or a :class:`NASBench201Cell`).
+
+        Raises ``ValueError`` naming what is malformed.
+        """
+        if isinstance(cell, NASBench201Cell):
+            return cell.to_string()
+        if isinstance(cell, str) and cell in _string_to_index():
+            return cell
+        return _format(_parse(cell))
+
+    def _is_single_cell(self, X):
+        return isinstance(X, NASBench201Cell)
+
+    def index(self, cell):
+        """The cell's position in :meth:`enumerate` order (the benchmark's index)."""
+        return _string_to_index()[self.validate(cell)]
+
+    def enumerate(self):
+        """Yield all 15,625 cell strings (lexicographic in operation codes)."""
+        for codes in itertools.product(range(len(OPERATIONS)), repeat=len(EDGES)):
+            yield _format(codes)
+
+    def sample(self, n, *, random_state=None, replace=False):
+        """Draw ``n`` cell strings uniformly at random.
+
+        Parameters
+        ----------
+        n : int
+            Number of cells.
+        random_state : int, RandomState instance or None
+            Seed for reproducible draws.
+        replace : bool, default=False
+            If False, the cells are distinct (``n`` at most 15,625).
+
+        Returns
+        -------
+        cells : list of str
+        """
+        if not replace and n > N_CELLS:
+            raise ValueError(f"Cannot draw {n} distinct cells from a space of {N_CELLS}.")
+        rng = check_random_state(random_state)
+        index = rng.choice(N_CELLS, size=n, replace=replace)
+        return [_format(codes) for codes in _index_to_codes(index)]
+
+    def neighbors(self, cell):
+        """All 24 cells that differ from ``cell`` in exactly one edge's operation."""
+        codes = _parse(self.validate(cell))
+        result = []
+        for edge in range(len(EDGES)):
+            for op in range(len(OPERATIONS)):
+                if op != codes[edge]:
+                    mutated = list(codes)
+                    mutated[edge] = op
+                    result.append(_format(mutated))
+        return result
+
+    def canonical(self, cell):
+        """A string under which cells computing the same function coincide.
+
+        This is the benchmark's own isomorphism key (the ``UniqueString`` of
+        NATS-Bench): ``skip_connect`` is the identity, the inputs of a node are
+        an unordered sum (so isomorphic node orderings coincide), and a ``none``
+        edge or an edge leaving a zero node contributes a zero term ``#``. It
+        partitions the 15,625 cells into exactly the benchmark's 6,466 classes.
+
+        Examples
+        --------
+        >>> from sknar.spaces import NASBench201Space
+        >>> space = NASBench201Space()
+        >>> a = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|none~1|none~2|"
+        >>> b = "|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|none~1|none~2|"
+        >>> space.canonical(a) == space.canonical(b)
+        True
+        """
+        return canonical_keys()[self.index(cell)]
+
+    def costs(self, cells, dataset="cifar10", *, counting="nar"):
+        """Exact FLOPs and parameters of the networks built from ``cells``.
+
+        Parameters
+        ----------
+        cells : sequence of str or NASBench201Cell
+        dataset : {"cifar10", "cifar100", "ImageNet16-120"}
+        counting : {"nar", "benchmark"}, default="nar"
+            ``"nar"`` follows the reference NAR record (convolutions count their
+            multiply-accumulates, BatchNorm 2 per output element, the global
+            average pool its inputs, the classifier without bias);
+            ``"benchmark"`` follows the NAS-Bench-201 API (convolutions and the
+            linear layer only, the linear bias included). Parameters are the
+            network's true parameter counts in both.
+
+        Returns
+        -------
+        cost : CellCost
+            ``slot_flops`` and ``slot_params`` of shape ``(n, 15, 6)`` (per
+            searched cell and edge), ``flops`` and ``params`` of shape ``(n,)``.
+        """
+        return cell_costs(to_codes(cells), dataset, counting=counting)
+
+    def feature_tensor(self, cells, dataset="cifar10", *, scaling="max"):
+        """NAR's ``(n, 31, 4, 4)`` feature tensor (see :class:`~sknar.encoders.FeatureTensorEncoder`)."""
+        return _encoding.feature_tensor(to_codes(cells), dataset, scaling)
+
+    def one_hot(self, cells):
+        """Edge-major one-hot operations: 6 edges x 5 operations = 30 columns."""
+        return _encoding.one_hot(to_codes(cells))
+
+    def one_hot_feature_names(self):
+        return _encoding.one_hot_feature_names()
+
+    def op_slots(self, cells):
+        """One-hot operations ``(n, 6, 5)``; every cell has all six edges."""
+        codes = to_codes(cells)
+        return np.eye(len(OPERATIONS))[codes], np.ones(codes.shape, dtype=bool)
+
+    def draw(self, rng, n, op_frequencies, size_distribution=None):
+        """``n`` cells with each edge's operation drawn from ``op_frequencies`` ``(6, 5)``."""
+        cumulative = np.asarray(op_frequencies).cumsum(axis=1)
+        u = rng.random_sample((n, len(EDGES), 1))
+        codes = (u > cumulative[None]).sum(axis=2).clip(max=len(OPERATIONS) - 1)
+        return [_format(c) for c in codes]
