@@ -15,7 +15,8 @@ rank, and the wall time until that budget was spent. Then ``nar`` against
 Run ``python benchmarks/search.py`` (all of it in one process), or split it:
 ``--datasets``, ``--first-seed``/``--seeds`` and ``--name`` select a part,
 ``--threads`` sets torch's threads, and ``--merge NAME...`` joins the saved
-parts into ``results/search.{json,md,png}``.
+parts into ``results/search.{json,md,png}``. ``--nar-params JSON`` runs only
+``nar`` with other settings, for ablations of its defaults.
 """
 
 import argparse
@@ -26,7 +27,7 @@ import numpy as np
 
 from _common import RESULTS, machine, save
 from sknar.datasets import load_nasbench101
-from sknar.search import NASBench201Objective, TableObjective, search
+from sknar.search import NARStrategy, NASBench201Objective, TableObjective, search
 from sknar.spaces import NASBench101Space
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
@@ -60,25 +61,34 @@ def ranks(values):
     return 1 + np.searchsorted(-order, -values, side="left")
 
 
-def run_nasbench201(dataset, seeds, budget):
+def label(strategy):
+    """A run's name in the tables: the strategy's, with its settings when they are not the default."""
+    if isinstance(strategy, str):
+        return strategy
+    changed = {k: v for k, v in strategy.get_params(deep=False).items()
+               if v != type(strategy)().get_params(deep=False)[k]}
+    return f"{strategy.name} {json.dumps(changed, sort_keys=True)}"
+
+
+def run_nasbench201(dataset, seeds, budget, strategies=STRATEGIES):
     objective = NASBench201Objective(dataset)
     position = {cell: i for i, cell in enumerate(objective.cells)}
     validation_ranks, test_ranks = ranks(objective.validation), ranks(objective.test)
     runs = []
     for seed in seeds:
-        for strategy in STRATEGIES:
+        for strategy in strategies:
             timed = Timed(objective)
             result = search(timed, strategy=strategy, budget=budget, random_state=seed)
             positions = [position[cell] for cell in result.cells]
             runs.append({
-                "dataset": dataset, "strategy": strategy, "seed": seed,
+                "dataset": dataset, "strategy": label(strategy), "seed": seed,
                 "validation": objective.validation[positions].tolist(),
                 "test": objective.test[positions].tolist(),
                 "validation_rank": validation_ranks[positions].tolist(),
                 "test_rank": test_ranks[positions].tolist(),
                 "times": timed.times,
             })
-            print(f"{dataset} seed {seed} {strategy:>6}: val {result.best_score:.2f} "
+            print(f"{dataset} seed {seed} {label(strategy):>6}: val {result.best_score:.2f} "
                   f"(rank {result.validation_rank}) test {result.test_accuracy:.2f} "
                   f"optimum after {result.queries_to_optimum} in {timed.times[-1]:.0f} s", flush=True)
     return runs
@@ -107,7 +117,7 @@ def returned(run, budget):
 
 def summarise(runs, dataset, strategy, budget):
     group = [r for r in runs if r["dataset"] == dataset and r["strategy"] == strategy]
-    if not group:
+    if not group or min(len(r["validation"]) for r in group) < budget:
         return None
     picks = [returned(r, budget) for r in group]
     found = [r["validation_rank"][:budget].index(1) + 1 for r in group if 1 in r["validation_rank"][:budget]]
@@ -125,6 +135,12 @@ def summarise(runs, dataset, strategy, budget):
     }
 
 
+def labels(runs):
+    """The strategies of the runs: the standard four first, then any ablations."""
+    found = list(dict.fromkeys(r["strategy"] for r in runs))
+    return [k for k in STRATEGIES if k in found] + [k for k in found if k not in STRATEGIES]
+
+
 def table(runs, optimum):
     lines = [
         "| dataset | budget | strategy | optimum found | median evals to it | validation | test | "
@@ -133,7 +149,7 @@ def table(runs, optimum):
     ]
     for dataset in DATASETS:
         for budget in BUDGETS:
-            for strategy in STRATEGIES:
+            for strategy in labels(runs):
                 s = summarise(runs, dataset, strategy, budget)
                 if s is None:
                     continue
@@ -153,6 +169,8 @@ def table(runs, optimum):
 
 
 def nb101_table(runs):
+    if not runs:
+        return ""
     lines = ["| NAS-Bench-101 sample (292 functions), budget 300 | table's best found | median evals to it | s / search |",
              "|---|---|---|---|"]
     for strategy in ("nar", "random"):
@@ -196,7 +214,7 @@ def plot(runs, path):
     fig, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 4), squeeze=False)
     colours = {"nar": "tab:red", "paper": "tab:orange", "rea": "tab:green", "random": "tab:blue"}
     for ax, dataset in zip(axes[0], datasets):
-        for strategy in STRATEGIES:
+        for strategy in labels(runs):
             group = [r for r in runs if r["dataset"] == dataset and r["strategy"] == strategy]
             if not group:
                 continue
@@ -208,14 +226,14 @@ def plot(runs, path):
                 curves.append(np.asarray(r["validation_rank"])[position])
             curves = np.array(curves, dtype=float)
             queries = np.arange(1, curves.shape[1] + 1)
-            ax.plot(queries, np.exp(np.log(curves).mean(axis=0)), color=colours[strategy],
+            ax.plot(queries, np.exp(np.log(curves).mean(axis=0)), color=colours.get(strategy),
                     label=f"{strategy} (geometric mean of {len(group)})")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(f"NAS-Bench-201 {dataset}")
         ax.set_xlabel("evaluations")
         ax.set_ylabel("validation rank of the best cell so far")
-        ax.legend(loc="upper right")
+        ax.legend(loc="lower left", fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     print(f"wrote {path}")
@@ -233,11 +251,39 @@ def report(name, runs, nb101, extra):
     text = "\n\n".join(part for part in (table(runs, optimum), nb101_table(nb101), targets(runs)) if part)
     save(name, {**extra, "budgets": BUDGETS, "paper": PAPER, "optimum": optimum,
                 "summary": {f"{d}/{s}/{b}": summarise(runs, d, s, b)
-                            for d in DATASETS for s in STRATEGIES for b in BUDGETS
+                            for d in DATASETS for s in labels(runs) for b in BUDGETS
                             if summarise(runs, d, s, b)},
                 "nasbench101": nb101}, text)
     print(text)
     plot(runs, RESULTS / f"{name}.png")
+
+
+def ablation(name, parts):
+    """Compare NAR settings with the default on the seeds and budgets the ablation runs share."""
+    runs = [r for part in parts for r in json.loads((RESULTS / f"{part}.runs.json").read_text())["runs"]]
+    variants = [r for r in runs if r["strategy"].startswith("nar ")]
+    seeds = {r["seed"] for r in variants}
+    length = min(len(r["validation"]) for r in variants)
+    runs = [r for r in runs if r["seed"] in seeds and r["strategy"].startswith("nar")
+            and r["dataset"] in {v["dataset"] for v in variants}]
+    lines = ["| dataset | NAR setting (changed from the default) | optimum found by 300 | median evals to it | "
+             "validation rank at 100 / 200 / 300 | s per 300-evaluation search |", "|---|---|---|---|---|---|"]
+    summary = {}
+    for dataset in DATASETS:
+        for strategy in labels(runs):
+            found = {b: summarise(runs, dataset, strategy, b) for b in BUDGETS if b <= length}
+            if not found or any(v is None for v in found.values()):
+                continue
+            summary[f"{dataset}/{strategy}"] = found
+            last = found[max(found)]
+            median = "" if last["median_to_optimum"] is None else f"{last['median_to_optimum']:.0f}"
+            ranks = " / ".join(f"{found[b]['validation_rank'][0]:.1f}" for b in sorted(found))
+            setting = "default" if strategy == "nar" else strategy[4:]
+            lines.append(f"| {dataset} | {setting} | {last['found']}/{last['runs']} | {median} | {ranks} | "
+                         f"{last['seconds']:.1f} |")
+    text = "\n".join(lines)
+    save(name, {"seeds": sorted(seeds), "parts": parts, "summary": summary}, text)
+    print(text)
 
 
 def main():
@@ -248,11 +294,18 @@ def main():
     parser.add_argument("--budget", type=int, default=max(BUDGETS))
     parser.add_argument("--nasbench101", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    parser.add_argument("--nar-params", type=json.loads, default=None, metavar="JSON",
+                        help="run only nar, with these NARStrategy parameters (an ablation)")
     parser.add_argument("--name", default="search")
     parser.add_argument("--merge", nargs="+", default=None, metavar="NAME",
                         help="join saved parts results/NAME.runs.json into results/<--name>.*")
+    parser.add_argument("--ablation", nargs="+", default=None, metavar="NAME",
+                        help="compare the nar settings in these saved parts with the default")
     args = parser.parse_args()
 
+    if args.ablation:
+        ablation(args.name, args.ablation)
+        return
     if args.merge:
         parts = [json.loads((RESULTS / f"{name}.runs.json").read_text()) for name in args.merge]
         runs = [r for part in parts for r in part["runs"]]
@@ -265,15 +318,16 @@ def main():
         torch.set_num_threads(args.threads)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     runs, nb101 = [], []
+    strategies = STRATEGIES if args.nar_params is None else [NARStrategy(**args.nar_params)]
     for dataset in args.datasets:
-        runs += run_nasbench201(dataset, seeds, args.budget)
+        runs += run_nasbench201(dataset, seeds, args.budget, strategies)
         (RESULTS / f"{args.name}.runs.json").write_text(json.dumps({"machine": machine(), "runs": runs,
                                                                    "nasbench101": nb101}))
     if args.nasbench101:
         nb101 = run_nasbench101(seeds)
     (RESULTS / f"{args.name}.runs.json").write_text(json.dumps({"machine": machine(), "runs": runs,
                                                                "nasbench101": nb101}))
-    report(args.name, runs, nb101, {"machine": machine(), "seeds": list(seeds)})
+    report(args.name, runs, nb101, {"machine": machine(), "seeds": list(seeds), "nar_params": args.nar_params})
 
 
 if __name__ == "__main__":

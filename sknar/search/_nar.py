@@ -20,12 +20,13 @@ def default_estimator(space, dataset):
     return make_pipeline(FeatureTensorEncoder(space=space, dataset=dataset), NARRanker())
 
 
-def seeded_clone(estimator, rng):
-    """A clone of ``estimator`` whose ``random_state`` parameters are drawn from ``rng``."""
-    model = clone(estimator)
+def fit_new_ranker(estimator, space, dataset, history, rng):
+    """Fit a clone of ``estimator`` (the default pipeline if None) on the history,
+    its ``random_state`` parameters drawn from ``rng``."""
+    model = clone(estimator if estimator is not None else default_estimator(space, dataset))
     seeds = {name: rng.randint(np.iinfo(np.int32).max)
              for name in model.get_params() if name.endswith("random_state")}
-    return model.set_params(**seeds)
+    return model.set_params(**seeds).fit(history.cells, history.scores)
 
 
 class NARStrategy(BaseStrategy):
@@ -133,9 +134,7 @@ class NARStrategy(BaseStrategy):
         if self.estimator_ is not None:
             self.estimator_.fit(history.cells, history.scores)
             return
-        estimator = self.estimator if self.estimator is not None else default_estimator(
-            self.space_, self.dataset_)
-        self.estimator_ = seeded_clone(estimator, rng).fit(history.cells, history.scores)
+        self.estimator_ = fit_new_ranker(self.estimator, self.space_, self.dataset_, history, rng)
         # later rounds continue from this network, for refit_epochs epochs
         params, warm = self.estimator_.get_params(), {}
         for name in params:

@@ -6,7 +6,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..sampling import TierSampler
-from ._nar import default_estimator, seeded_clone
+from ._nar import fit_new_ranker
 from ._strategy import BaseStrategy, new_random_cells
 
 
@@ -82,9 +82,7 @@ class PaperStrategy(BaseStrategy):
         if len(history) < self.n_start:
             return new_random_cells(self.space_, self.n_start - len(history), rng, history.keys)
         if self.estimator_ is None:
-            estimator = self.estimator if self.estimator is not None else default_estimator(
-                self.space_, self.dataset_)
-            self.estimator_ = seeded_clone(estimator, rng).fit(history.cells, history.scores)
+            self.estimator_ = fit_new_ranker(self.estimator, self.space_, self.dataset_, history, rng)
         sampler = TierSampler(FrozenEstimator(self.estimator_), space=self.space_,
                               dataset=self.dataset_, **(self.sampler_params or {}))
         sampler.fit(history.cells, history.scores)

@@ -21,6 +21,16 @@ class History:
         Their isomorphism keys (``space.canonical``).
     rounds : list of int
         The number of evaluations at the end of each completed round.
+
+    Examples
+    --------
+    >>> from sknar.search import History
+    >>> from sknar.spaces import NASBench201Space
+    >>> history = History(NASBench201Space())
+    >>> for cell, score in zip(NASBench201Space().sample(3, random_state=0), [80.0, 90.0, 85.0]):
+    ...     history.add(cell, score)
+    >>> len(history), history.best(1) == [history.cells[1]]
+    (3, True)
     """
 
     def __init__(self, space):
@@ -76,6 +86,23 @@ class BaseStrategy(BaseEstimator):
     search with budget ``B``. Its state between rounds (a fitted ranker, say)
     lives in attributes ending in ``_`` and is saved with the search's log,
     so a resumed search continues exactly where it stopped.
+
+    A strategy sets ``name`` and implements :meth:`propose`; parameters are
+    ``__init__`` arguments, as for scikit-learn estimators.
+
+    Examples
+    --------
+    >>> from sknar.search import BaseStrategy, search
+    >>> from sknar.search._strategy import new_random_cells
+    >>> class MutateTheBest(BaseStrategy):
+    ...     name = "mutate-the-best"
+    ...     def propose(self, history, rng):
+    ...         if not history.cells:
+    ...             return new_random_cells(self.space_, 5, rng, history.keys)
+    ...         return self.space_.neighbors(history.best(1)[0])
+    >>> result = search("cifar10", strategy=MutateTheBest(), budget=60, random_state=0)
+    >>> result.strategy, result.n_queries
+    ('mutate-the-best', 60)
     """
 
     name = None
