@@ -106,6 +106,7 @@ class BaseStrategy(BaseEstimator):
     """
 
     name = None
+    _parameter_constraints = {}
 
     def setup(self, space, dataset):
         """Validate the parameters; called once before the first proposal."""
