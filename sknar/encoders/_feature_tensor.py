@@ -6,7 +6,8 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..spaces import SearchSpace
-from ._base import BaseCellEncoder, check_space_and_dataset
+from ..spaces._registry import check_space_and_dataset
+from ._base import BaseCellEncoder
 
 
 class FeatureTensorEncoder(BaseCellEncoder):

@@ -4,7 +4,8 @@ from sklearn.base import _fit_context
 from sklearn.utils.validation import check_is_fitted
 
 from ..spaces import SearchSpace
-from ._base import BaseCellEncoder, check_space_and_dataset
+from ..spaces._registry import check_space_and_dataset
+from ._base import BaseCellEncoder
 
 
 class OneHotOpsEncoder(BaseCellEncoder):

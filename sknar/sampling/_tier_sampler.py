@@ -13,9 +13,9 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..encoders import FeatureTensorEncoder
-from ..encoders._base import check_space_and_dataset
 from ..ranker import NARRanker
 from ..spaces import SearchSpace
+from ..spaces._registry import check_space_and_dataset
 
 # Smoothing added to histogram probabilities so that KL divergences stay finite.
 _EPSILON = 1e-6

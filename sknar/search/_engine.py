@@ -21,22 +21,27 @@ from joblib import Parallel, delayed
 LOG_VERSION = 1
 
 
+def _check_score(cell, value):
+    """``value`` as a finite float, or a ``ValueError`` naming the cell."""
+    try:
+        score = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"The objective returned {value!r} for cell {cell!r}; expected a number.") from None
+    if not math.isfinite(score):
+        raise ValueError(f"The objective returned {score} for cell {cell!r}; scores must be finite.")
+    return score
+
+
 def _score(objective, position, cell):
-    """Evaluate one cell; return ``(position, score)``."""
+    """Evaluate one cell (in a worker); return ``(position, score)``."""
     value = objective([cell])
     try:
-        (score,) = [float(v) for v in value]
+        (score,) = value
     except (TypeError, ValueError):
         raise ValueError(
             f"The objective must return one number per cell; for cell {cell!r} it returned {value!r}."
         ) from None
-    return position, score
-
-
-def _check_score(cell, score):
-    if not math.isfinite(score):
-        raise ValueError(f"The objective returned {score} for cell {cell!r}; scores must be finite.")
-    return score
+    return position, _check_score(cell, score)
 
 
 def evaluate(objective, cells, *, n_jobs=None, client=None):
@@ -53,20 +58,15 @@ def evaluate(objective, cells, *, n_jobs=None, client=None):
         remote = client.scatter(objective, broadcast=True, hash=False)
         futures = [client.submit(_score, remote, i, cell, pure=False) for i, cell in enumerate(cells)]
         for _, (position, score) in as_completed(futures, with_results=True):
-            yield position, _check_score(cells[position], score)
+            yield position, score
     elif n_jobs not in (None, 1):
         tasks = (delayed(_score)(objective, i, cell) for i, cell in enumerate(cells))
-        for position, score in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(tasks):
-            yield position, _check_score(cells[position], score)
+        yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered")(tasks)
     else:
         scores = list(objective(list(cells)))
         if len(scores) != len(cells):
             raise ValueError(f"The objective returned {len(scores)} scores for {len(cells)} cells.")
         for position, (cell, score) in enumerate(zip(cells, scores)):
-            try:
-                score = float(score)
-            except (TypeError, ValueError):
-                raise ValueError(f"The objective returned {score!r} for cell {cell!r}; expected a number.") from None
             yield position, _check_score(cell, score)
 
 

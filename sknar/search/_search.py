@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from tqdm.auto import tqdm
 
 from ..spaces import NASBench201Space, SearchSpace, SubsetSpace, get_space
+from ..spaces._registry import check_space_and_dataset
 from ._engine import SearchLog, connect, evaluate
 from ._evolution import RegularizedEvolution
 from ._nar import NARStrategy
@@ -261,8 +262,7 @@ def search(
         space = SubsetSpace(space, table)
     if dataset is None:
         dataset = getattr(objective, "dataset", None) or space.datasets[0]
-    if dataset not in space.datasets:
-        raise ValueError(f"Unknown dataset {dataset!r} for the {space.name} space; expected one of {space.datasets}.")
+    check_space_and_dataset(space, dataset)
     strategy = _check_strategy(strategy)
     seed = random_state if isinstance(random_state, (int, np.integer)) or random_state is None else "RandomState"
     search_log = SearchLog(log) if log is not None else None
@@ -286,7 +286,7 @@ def search(
                 if not proposals:
                     break
                 pending = (proposals, list(range(len(proposals))))
-                n_rounds = _n_rounds(history) + 1
+                n_rounds = len(history.rounds) + 1
                 if search_log is not None:
                     search_log.save_state({"round": n_rounds, "proposals": proposals,
                                            "strategy": strategy, "rng": rng})
@@ -297,7 +297,7 @@ def search(
                                      n_jobs=n_jobs, client=client):
                 scores[positions[i]] = score
                 if search_log is not None:
-                    search_log.append({"round": _n_rounds(history) + 1, "position": positions[i],
+                    search_log.append({"round": len(history.rounds) + 1, "position": positions[i],
                                        "cell": space.to_json(proposals[positions[i]]), "score": score})
                 bar.update(1)
             for position in sorted(scores):
@@ -327,10 +327,6 @@ def _new(proposals, history):
             keys.add(key)
             new.append(cell)
     return new
-
-
-def _n_rounds(history):
-    return len(history.rounds)
 
 
 def _restore(search_log, history, strategy, space, seed):

@@ -45,3 +45,13 @@ def token_layout(n_features):
     layouts = {(cls.n_tokens, cls.token_dim) for cls in SPACES.values()
                if cls.n_tokens * cls.token_dim == n_features}
     return layouts.pop() if len(layouts) == 1 else None
+
+
+def check_space_and_dataset(space, dataset=None):
+    """Resolve ``space`` (a registry name or a space) and check it knows ``dataset``."""
+    space = get_space(space)
+    if dataset is not None and dataset not in space.datasets:
+        raise ValueError(
+            f"Unknown dataset {dataset!r} for the {space.name} space; expected one of {space.datasets}."
+        )
+    return space
