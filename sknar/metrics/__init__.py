@@ -1,5 +1,7 @@
-"""Ranking metrics for architecture predictors, with scorers for ``scoring=``."""
+"""Ranking metrics for architecture predictors, with scorers for ``scoring=``, and
+the Pareto front of score against cost with its hypervolume."""
 
+from ._pareto import hypervolume, pareto_front
 from ._ranking import (
     kendall_tau,
     kendall_tau_scorer,
@@ -12,8 +14,10 @@ from ._ranking import (
 )
 
 __all__ = [
+    "hypervolume",
     "kendall_tau",
     "kendall_tau_scorer",
+    "pareto_front",
     "precision_at_k",
     "precision_at_k_scorer",
     "spearman_rho",

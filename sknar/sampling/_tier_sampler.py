@@ -12,9 +12,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
+from ..constraints import Constraint, check_constraints
 from ..encoders import FeatureTensorEncoder
 from ..ranker import NARRanker
-from ..spaces import SearchSpace
+from ..spaces import ConstrainedSpace, SearchSpace
 from ..spaces._registry import check_space_and_dataset
 
 # Smoothing added to histogram probabilities so that KL divergences stay finite.
@@ -67,8 +68,9 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
     ceiling (the upper edge of a bin drawn from the selected histogram) and
     an operation per edge, retrying up to ``max_trials`` times until the cell
     fits under both ceilings; a share ``noisy_factor`` of each batch is drawn
-    uniformly at random instead. Hard constraints ``max_flops`` and
-    ``max_params`` always hold. Candidates are new (never an evaluated cell
+    uniformly at random instead. Hard constraints (``constraints``,
+    ``max_flops`` and ``max_params``) always hold: a drawn cell that breaks
+    one is rejected (and counted in ``n_rejected_``). Candidates are new (never an evaluated cell
     nor a repeat) and come back ranked by the ranker: predicted best tier
     first, then by score.
 
@@ -106,9 +108,13 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         Share of each batch drawn uniformly at random (exploration).
     max_trials : int, default=100
         Draws per candidate before falling back to a uniform draw.
+    constraints : dict, list of Constraint or None, default=None
+        Hard limits on any per-cell cost, such as
+        ``{"latency:pixel3": 8.0}`` (a Pixel 3 latency of at most 8 ms; see
+        :mod:`sknar.constraints`). Candidates never break one.
     max_flops, max_params : float, default=None
-        Hard limits on the network's total FLOPs / parameters
-        (hardware-aware search), in the cost model's units.
+        Hard limits on the network's total FLOPs / parameters, in the cost
+        model's units (shortcuts for ``constraints={"flops": max_flops}``).
 
     Candidates are new functions: a cell isomorphic to an evaluated one or
     to another candidate (same ``space.canonical``) is never returned.
@@ -135,6 +141,9 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         divergence of the top tier from each low tier.
     selected_ : dict
         For each quantity, True when the top tier's distribution is used.
+    n_rejected_ : int
+        Drawn cells that broke a constraint, over the calls to
+        :meth:`sample` since :meth:`fit`.
 
     Examples
     --------
@@ -170,6 +179,7 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         "max_trials": [Interval(Integral, 1, None, closed="left")],
         "max_flops": [Interval(Real, 0, None, closed="neither"), None],
         "max_params": [Interval(Real, 0, None, closed="neither"), None],
+        "constraints": [dict, list, Constraint, None],
     }
 
     def __init__(
@@ -189,6 +199,7 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         max_trials=100,
         max_flops=None,
         max_params=None,
+        constraints=None,
     ):
         self.estimator = estimator
         self.space = space
@@ -204,6 +215,7 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         self.max_trials = max_trials
         self.max_flops = max_flops
         self.max_params = max_params
+        self.constraints = constraints
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -235,6 +247,12 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         self : TierSampler
         """
         self.space_ = check_space_and_dataset(self.space, self.dataset)
+        limits = check_constraints(self.constraints)
+        limits += [Constraint(kind, limit) for kind, limit in
+                   (("flops", self.max_flops), ("params", self.max_params)) if limit is not None]
+        if limits:
+            self.space_ = ConstrainedSpace(self.space_, limits, self.dataset)
+        self.n_rejected_ = 0
         cells = self.space_.validate_cells(X)
         y = np.asarray(y, dtype=np.float64)
         if y.shape != (len(cells),):
@@ -286,7 +304,7 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         return self
 
     def within_limits(self, cells):
-        """Whether each cell satisfies ``max_flops`` and ``max_params``.
+        """Whether each cell satisfies the constraints (and those of the space).
 
         Parameters
         ----------
@@ -297,16 +315,17 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         ok : ndarray of bool of shape (n_cells,)
         """
         check_is_fitted(self)
-        costs = self.space_.costs(self.space_.validate_cells(cells), self.dataset)
-        return self._within_hard_limits(costs.flops, costs.params)
+        cells = self.space_.validate_cells(cells)
+        if isinstance(self.space_, ConstrainedSpace):
+            return self.space_.feasible(cells)
+        return np.ones(len(cells), dtype=bool)
 
-    def _within_hard_limits(self, flops, params):
-        ok = np.ones(len(flops), dtype=bool)
-        if self.max_flops is not None:
-            ok &= flops <= self.max_flops
-        if self.max_params is not None:
-            ok &= params <= self.max_params
-        return ok
+    def _rejected(self):
+        """Cells rejected so far by the constrained spaces this sampler draws from."""
+        space, total = self.space_, 0
+        while isinstance(space, ConstrainedSpace):
+            total, space = total + space.n_rejected, space.space
+        return total
 
     def _draw_ceiling(self, histogram, edges, selected, rng):
         probabilities = histogram if selected else np.full(len(histogram), 1.0 / len(histogram))
@@ -337,7 +356,7 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
             raise ValueError(f"n must be a positive integer, got {n!r}.")
         rng = check_random_state(random_state)
         seen = set(self._evaluated_keys) | {self.space_.canonical(c) for c in exclude}
-        chosen = []
+        rejected_before, chosen = self._rejected(), []
         n_noisy = int(round(self.noisy_factor * n))
         for position in range(n):
             cell = None
@@ -353,6 +372,7 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
                 break
             seen.add(self.space_.canonical(cell))
             chosen.append(cell)
+        self.n_rejected_ += self._rejected() - rejected_before
         return self.rank(chosen) if chosen else []
 
     def _draw_guided(self, seen, rng):
@@ -373,21 +393,20 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         if not drawn:
             return None
         costs = space.costs(drawn, self.dataset)
-        fits = ((costs.flops <= flops_ceiling) & (costs.params <= params_ceiling)
-                & self._within_hard_limits(costs.flops, costs.params))
+        fits = (costs.flops <= flops_ceiling) & (costs.params <= params_ceiling)
         return drawn[int(np.argmax(fits))] if fits.any() else None
 
     def _draw_uniform(self, seen, rng):
-        """A uniformly random new cell within the hard limits (None if none is found)."""
+        """A uniformly random new cell within the constraints (None if none is found)."""
         space = self.space_
         for _ in range(_UNIFORM_BATCHES):
-            drawn = [c for c in space.sample(min(_UNIFORM_BATCH, len(space)), random_state=rng)
-                     if space.canonical(c) not in seen]
-            if drawn:
-                costs = space.costs(drawn, self.dataset)
-                ok = self._within_hard_limits(costs.flops, costs.params)
-                if ok.any():
-                    return drawn[int(np.argmax(ok))]
+            try:
+                drawn = space.sample(min(_UNIFORM_BATCH, len(space)), random_state=rng)
+            except ValueError:  # a constrained space with no feasible cell left to find
+                return None
+            for cell in drawn:
+                if space.canonical(cell) not in seen:
+                    return cell
         return None
 
     def rank(self, cells):

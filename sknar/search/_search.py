@@ -12,7 +12,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from tqdm.auto import tqdm
 
-from ..spaces import NASBench201Space, SearchSpace, SubsetSpace, get_space
+from ..constraints import Constraint, check_constraints, get_cost
+from ..constraints._costs import cost_name
+from ..metrics import hypervolume, pareto_front
+from ..spaces import ConstrainedSpace, NASBench201Space, SearchSpace, SubsetSpace, get_space
 from ..spaces._registry import check_space_and_dataset
 from ._engine import SearchLog, connect, evaluate
 from ._evolution import RegularizedEvolution
@@ -55,6 +58,19 @@ class SearchResult:
         Wall time of the search (of the last session, when resumed).
     report : dict
         The objective's report (empty for a plain callable).
+    constraints : list of Constraint
+        The search's constraints (every evaluated cell satisfies them).
+    n_rejected : int
+        Cells the strategy generated that broke a constraint and were
+        turned away unevaluated.
+    best_costs : dict
+        The returned cell's FLOPs, parameters, and the cost of every
+        constraint and of ``pareto`` (for instance ``"latency:pixel3"``).
+    pareto : dict or None
+        With ``search(pareto=...)``: ``"cost"`` (its name), ``"cells"``,
+        ``"scores"`` and ``"costs"`` of the front of the evaluated cells (by
+        increasing cost), its ``"hypervolume"`` and the ``"reference"``
+        point ``(score, cost)`` it was measured from.
 
     Examples
     --------
@@ -76,6 +92,10 @@ class SearchResult:
     scores: list = field(repr=False)
     seconds: float = 0.0
     report: dict = field(default_factory=dict, repr=False)
+    constraints: list = field(default_factory=list, repr=False)
+    n_rejected: int = 0
+    best_costs: dict = field(default_factory=dict, repr=False)
+    pareto: object = field(default=None, repr=False)
 
     def __getattr__(self, name):
         report = self.__dict__.get("report") or {}
@@ -112,7 +132,12 @@ class SearchResult:
             "best_validation_history": self.best_score_history,
             "queried_cells": [self.space.to_json(c) for c in self.cells],
             "scores": list(self.scores),
+            "constraints": [{"cost": c.name, "max_value": c.max_value} for c in self.constraints],
+            "n_rejected": self.n_rejected,
+            "best_costs": dict(self.best_costs),
         }
+        if self.pareto is not None:
+            payload["pareto"] = {**self.pareto, "cells": [self.space.to_json(c) for c in self.pareto["cells"]]}
         payload.update(self.report)
         return payload
 
@@ -128,10 +153,11 @@ def _plain(value):
         isinstance(value, dict) and all(_plain(v) for v in value.values()))
 
 
-def _header(strategy, space, budget, seed, objective):
+def _header(strategy, space, budget, seed, objective, constraints):
     describe = getattr(objective, "describe", None)
     return {
         "strategy": strategy.name,
+        "constraints": _described(constraints),
         "strategy_params": {k: v for k, v in strategy.get_params(deep=False).items() if _plain(v)},
         "space": space.name,
         "budget": budget,
@@ -160,6 +186,9 @@ def _progress(total, initial, progress, description):
         "random_state": ["random_state"],
         "data_home": [str, os.PathLike, None],
         "progress": ["boolean", None],
+        "constraints": [dict, list, Constraint, None],
+        "pareto": [str, callable, None],
+        "reference": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -177,6 +206,9 @@ def search(
     random_state=None,
     data_home=None,
     progress=None,
+    constraints=None,
+    pareto=None,
+    reference=None,
 ):
     """Search a space for the cell with the best objective score.
 
@@ -228,6 +260,22 @@ def search(
         Where a benchmark named by ``objective`` is found.
     progress : bool, default=None
         Show a progress bar on stderr (by default when stderr is a terminal).
+    constraints : dict or list of Constraint, default=None
+        Bounds on per-cell costs, such as ``{"latency:pixel3": 8.0}`` (a Pixel 3
+        latency of at most 8 ms) or ``{"flops": 1e8, "params": 1e6}``; see
+        :mod:`sknar.constraints`. The search runs on the
+        :class:`~sknar.spaces.ConstrainedSpace` of the feasible cells: no
+        cell that breaks one is evaluated or returned, and the cells turned
+        away are counted in ``n_rejected``.
+    pareto : str or callable, default=None
+        A cost (``"latency:pixel3"``, ``"flops"``, ``"params"`` or a callable
+        ``cost(cells, space, dataset)``): also return the Pareto front of
+        score against this cost among the evaluated cells, with its
+        hypervolume (``result.pareto``).
+    reference : (score, cost), default=None
+        The reference point of the hypervolume. By default the worst
+        evaluated score and the largest evaluated cost, or the bound of a
+        constraint on the same cost; pass a fixed point to compare searches.
 
     Returns
     -------
@@ -263,6 +311,10 @@ def search(
     if dataset is None:
         dataset = getattr(objective, "dataset", None) or space.datasets[0]
     check_space_and_dataset(space, dataset)
+    constraints = check_constraints(constraints, data_home=data_home)
+    if constraints:
+        space = ConstrainedSpace(space, constraints, dataset)
+    pareto = None if pareto is None else get_cost(pareto, data_home=data_home)
     strategy = _check_strategy(strategy)
     seed = random_state if isinstance(random_state, (int, np.integer)) or random_state is None else "RandomState"
     search_log = SearchLog(log) if log is not None else None
@@ -270,19 +322,19 @@ def search(
     if resume:
         if search_log is None or not search_log.exists():
             raise ValueError(f"resume=True needs the log of a search; {log!r} does not exist.")
-        strategy, rng, pending = _restore(search_log, history, strategy, space, seed)
+        strategy, rng, pending = _restore(search_log, history, strategy, space, seed, constraints)
     else:
         if search_log is not None and search_log.exists():
             raise ValueError(f"The log {log} already exists; pass resume=True to continue that search.")
         strategy.setup(space, dataset)
         rng = check_random_state(random_state)
         if search_log is not None:
-            search_log.create(_header(strategy, space, budget, seed, objective))
+            search_log.create(_header(strategy, space, budget, seed, objective, constraints))
     with connect(client) as client, _progress(budget, len(history), progress,
                                               f"{strategy.name} search") as bar:
         while len(history) < budget:
             if pending is None:
-                proposals = _new(strategy.propose(history, rng), history)
+                proposals = _new(strategy.propose(history, rng), history, strategy)
                 if not proposals:
                     break
                 pending = (proposals, list(range(len(proposals))))
@@ -308,17 +360,59 @@ def search(
         raise ValueError("The search evaluated no cell.")
     best = _best_positions(history.scores)[-1]
     report_of = getattr(objective, "report", None)
+    best_costs = {"flops": float(space.costs([history.cells[best]], dataset).flops[0]),
+                  "params": float(space.costs([history.cells[best]], dataset).params[0])}
+    for cost in [c.cost for c in constraints] + ([pareto] if pareto is not None else []):
+        best_costs[cost_name(cost)] = float(cost([history.cells[best]], space, dataset)[0])
     return SearchResult(
         strategy=strategy.name, seed=seed, space=space,
         best_cell=history.cells[best], best_score=history.scores[best], n_queries=len(history),
         cells=list(history.cells), scores=list(history.scores),
         seconds=time.perf_counter() - start,
         report=report_of(history.cells, history.scores) if report_of else {},
+        constraints=constraints, n_rejected=_rejected(getattr(strategy, "space_", space)),
+        best_costs=best_costs,
+        pareto=None if pareto is None else _pareto(pareto, history, space, dataset, reference, constraints),
     )
 
 
-def _new(proposals, history):
-    """Proposals that are valid, not evaluated and not isomorphic to each other."""
+def _described(constraints):
+    return [[c.name, c.max_value] for c in constraints]
+
+
+def _rejected(space):
+    """Cells turned away by the constrained spaces a strategy drew from."""
+    total = 0
+    while isinstance(space, (ConstrainedSpace, SubsetSpace)):
+        total += getattr(space, "n_rejected", 0)
+        space = space.space
+    return total
+
+
+def _pareto(cost, history, space, dataset, reference, constraints):
+    """The front of the evaluated cells' scores against ``cost``, with its hypervolume."""
+    scores = np.asarray(history.scores)
+    costs = np.asarray(cost(history.cells, space, dataset), dtype=np.float64)
+    if reference is None:
+        bounds = [c.max_value for c in constraints if c.name == cost_name(cost)]
+        reference = (scores.min(), min(bounds) if bounds else costs.max())
+    front = pareto_front(scores, costs)
+    return {
+        "cost": cost_name(cost),
+        "cells": [history.cells[i] for i in front],
+        "scores": scores[front].tolist(),
+        "costs": costs[front].tolist(),
+        "hypervolume": hypervolume(scores, costs, reference),
+        "reference": [float(v) for v in reference],
+    }
+
+
+def _new(proposals, history, strategy):
+    """Proposals that are valid, feasible, not evaluated and not isomorphic to each other.
+
+    A strategy that ignores its space's constraints still never gets an
+    infeasible cell evaluated: it is dropped here and counted as rejected.
+    """
     space, keys, new = history.space, set(history.keys), []
     for cell in proposals:
         cell = space.validate(cell)
@@ -326,17 +420,22 @@ def _new(proposals, history):
         if key not in keys:
             keys.add(key)
             new.append(cell)
+    constrained = getattr(strategy, "space_", space)
+    if isinstance(constrained, ConstrainedSpace) and new:
+        new = constrained.filter(new)
     return new
 
 
-def _restore(search_log, history, strategy, space, seed):
+def _restore(search_log, history, strategy, space, seed, constraints):
     """Rebuild a search from its log: the history, the strategy's state and what is left
     of the last proposed batch."""
     header, evaluations = search_log.read()
-    for name, value in (("strategy", strategy.name), ("space", space.name), ("seed", seed)):
-        if header.get(name) != value:
+    for name, value in (("strategy", strategy.name), ("space", space.name), ("seed", seed),
+                        ("constraints", _described(constraints))):
+        logged = header.get(name, [] if name == "constraints" else None)
+        if logged != value:
             raise ValueError(
-                f"The log {search_log.path} records a search with {name}={header.get(name)!r}, "
+                f"The log {search_log.path} records a search with {name}={logged!r}, "
                 f"not {value!r}; resume it with the same settings."
             )
     state = search_log.load_state()

@@ -6,6 +6,7 @@ registered by name in :data:`SPACES`.
 """
 
 from ._base import CellCost, SearchSpace
+from ._constrained import ConstrainedSpace
 from ._registry import SPACES, get_space
 from ._subset import SubsetSpace
 from .nasbench101 import NASBench101Space
@@ -13,6 +14,7 @@ from .nasbench201 import EDGES, OPERATIONS, NASBench201Cell, NASBench201Space
 
 __all__ = [
     "CellCost",
+    "ConstrainedSpace",
     "EDGES",
     "NASBench101Space",
     "NASBench201Cell",

@@ -2,10 +2,10 @@
 
 from sklearn.utils import check_random_state
 
-from ._base import SearchSpace
+from ._wrapped import _RestrictedSpace
 
 
-class SubsetSpace(SearchSpace):
+class SubsetSpace(_RestrictedSpace):
     """The cells of ``space`` that belong to ``cells``, up to isomorphism.
 
     A search over a table (say, the 500 cells of a NAS-Bench-101 sample) may
@@ -30,7 +30,7 @@ class SubsetSpace(SearchSpace):
     """
 
     def __init__(self, space, cells):
-        self.space = space
+        super().__init__(space)
         self.cells = []
         self._keys = set()
         for cell in space.validate_cells(cells):
@@ -38,9 +38,6 @@ class SubsetSpace(SearchSpace):
             if key not in self._keys:
                 self._keys.add(key)
                 self.cells.append(cell)
-        for attribute in ("name", "datasets", "operations", "op_codes", "slot_operations",
-                          "n_slots", "cell_sizes", "n_tokens", "token_dim"):
-            setattr(self, attribute, getattr(space, attribute))
 
     def __len__(self):
         return len(self.cells)
@@ -63,47 +60,14 @@ class SubsetSpace(SearchSpace):
             raise ValueError(f"Cell {cell!r} is not in the subset of {len(self.cells)} cells.")
         return cell
 
-    def canonical(self, cell):
-        return self.space.canonical(cell)
-
     def sample(self, n, *, random_state=None):
         if n > len(self.cells):
             raise ValueError(f"Cannot draw {n} distinct cells from a subset of {len(self.cells)}.")
         rng = check_random_state(random_state)
         return [self.cells[i] for i in rng.choice(len(self.cells), size=n, replace=False)]
 
-    def neighbors(self, cell):
-        return self._members(self.space.neighbors(cell))
-
     def enumerate(self):
         return iter(self.cells)
 
-    def costs(self, cells, dataset="cifar10", *, counting="nar"):
-        return self.space.costs(cells, dataset, counting=counting)
-
-    def feature_tensor(self, cells, dataset="cifar10", *, scaling="max"):
-        return self.space.feature_tensor(cells, dataset, scaling=scaling)
-
-    def one_hot(self, cells):
-        return self.space.one_hot(cells)
-
-    def one_hot_feature_names(self):
-        return self.space.one_hot_feature_names()
-
-    def op_slots(self, cells):
-        return self.space.op_slots(cells)
-
-    def cell_size(self, cells):
-        return self.space.cell_size(cells)
-
-    def draw(self, rng, n, op_frequencies, size_distribution=None):
-        return self._members(self.space.draw(rng, n, op_frequencies, size_distribution))
-
-    def to_json(self, cell):
-        return self.space.to_json(cell)
-
     def from_json(self, value):
         return self.validate(self.space.from_json(value))
-
-    def _is_single_cell(self, X):
-        return self.space._is_single_cell(X)
