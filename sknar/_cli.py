@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 
+from .datasets._hw_latency import DEVICES
 from .spaces import NASBench201Space
 
 DATASETS = NASBench201Space.datasets
@@ -26,6 +27,32 @@ def _positive_int(text):
     return value
 
 
+def _latency_limit(text):
+    """``DEVICE=MS`` -> ``("latency:DEVICE", MS)``."""
+    device, sep, value = text.partition("=")
+    if not sep or device not in DEVICES:
+        raise argparse.ArgumentTypeError(
+            f"expected DEVICE=MS with DEVICE one of {', '.join(DEVICES)}, got {text!r}"
+        )
+    try:
+        limit = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a latency in ms after '=', got {value!r}") from None
+    if not np.isfinite(limit) or limit <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive latency in ms, got {value!r}")
+    return f"latency:{device}", limit
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
 def _write_json_atomically(payload, path):
     """Write JSON next to ``path`` and rename, so a failed run leaves no half file."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -40,20 +67,21 @@ def _write_json_atomically(payload, path):
         raise
 
 
-def _strategy(name, params, args):
-    from .search import STRATEGIES
+def _constraints(args):
+    """The search's constraints from the command line, as (cost, max_value) pairs."""
+    limits = [("flops", args.max_flops), ("params", args.max_params)]
+    limits = [(cost, value) for cost, value in limits if value is not None]
+    return limits + list(args.max_latency or [])
 
-    limits = {k: v for k, v in (("max_flops", args.max_flops), ("max_params", args.max_params))
-              if v is not None}
-    if limits:
-        if "sampler_params" not in STRATEGIES[name]().get_params():
-            raise ValueError(f"--max-flops and --max-params work with --strategy nar or paper, not {name}.")
-        params = {**params, "sampler_params": {**(params.get("sampler_params") or {}), **limits}}
-    return STRATEGIES[name](**params)
+
+def _print_rows(rows):
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
 
 
 def _search(args):
-    from .search import NASBench201Objective, search
+    from .search import STRATEGIES, NASBench201Objective, search
     from .search._engine import SearchLog
 
     if args.resume:
@@ -64,19 +92,28 @@ def _search(args):
                 f"{args.resume} logs a search of a Python objective; resume it in Python with "
                 "search(objective, ..., log=LOG, resume=True)."
             )
+        if _constraints(args):
+            raise ValueError("--resume continues the logged search with its own limits; "
+                             "drop --max-flops, --max-params and --max-latency.")
         dataset, seed = described["dataset"], header["seed"]
-        strategy = _strategy(header["strategy"], header["strategy_params"], args)
+        strategy = STRATEGIES[header["strategy"]](**header["strategy_params"])
+        constraints = [tuple(limit) for limit in header.get("constraints", [])]
         budget = args.budget or header["budget"]
         log = args.resume
     else:
         dataset, seed, log = args.dataset, args.seed, args.log
-        strategy = _strategy(args.strategy, {}, args)
+        strategy = STRATEGIES[args.strategy]()
+        constraints = _constraints(args)
         budget = args.budget or DEFAULT_BUDGET
     objective = NASBench201Objective(dataset, data_home=args.data_home)
+    pareto = None
+    if args.pareto:
+        pareto = args.pareto if args.pareto in ("flops", "params") else f"latency:{args.pareto}"
     try:
         result = search(objective, strategy=strategy, budget=budget, random_state=seed,
                         n_jobs=args.n_jobs, client=args.scheduler, log=log,
-                        resume=bool(args.resume))
+                        resume=bool(args.resume), constraints=constraints, pareto=pareto,
+                        data_home=args.data_home)
     except KeyboardInterrupt:
         if log:
             print(f"sknar: interrupted; continue with: sknar search --resume {log}", file=sys.stderr)
@@ -95,9 +132,21 @@ def _search(args):
          "not found" if result.queries_to_optimum is None else f"{result.queries_to_optimum} queries"),
         ("time", f"{result.seconds:.1f} s"),
     ]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    if result.constraints:
+        rows += [
+            ("constraints", ", ".join(f"{c.name} <= {c.max_value:g}" for c in result.constraints)),
+            ("found cell's costs", ", ".join(f"{name} {value:g}" for name, value in result.best_costs.items())),
+            ("rejected candidates", result.n_rejected),
+        ]
+    _print_rows(rows)
+    if result.pareto is not None:
+        front = result.pareto
+        print(f"\nPareto front of validation accuracy against {front['cost']} "
+              f"({len(front['cells'])} of {result.n_queries} evaluated cells):")
+        for cell, score, cost in zip(front["cells"], front["scores"], front["costs"]):
+            print(f"  {cost:12.4g}  {score:6.2f}  {cell}")
+        print(f"hypervolume {front['hypervolume']:.4g} from the reference point "
+              f"(accuracy {front['reference'][0]:.2f}, {front['cost']} {front['reference'][1]:.4g})")
     if args.output:
         _write_json_atomically(result.to_dict(), args.output)
         print(f"wrote {args.output}")
@@ -157,10 +206,17 @@ def _build_parser():
     run.add_argument("--budget", type=_positive_int, default=None,
                      help=f"total evaluations (default: {DEFAULT_BUDGET}; when resuming, the logged budget)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    run.add_argument("--max-flops", type=float, default=None,
-                     help="hard limit on a network's FLOPs for the cells nar and paper sample")
-    run.add_argument("--max-params", type=float, default=None,
-                     help="hard limit on a network's parameters, likewise")
+    run.add_argument("--max-flops", type=_positive_float, default=None,
+                     help="evaluate only cells whose network has at most this many FLOPs")
+    run.add_argument("--max-params", type=_positive_float, default=None,
+                     help="evaluate only cells whose network has at most this many parameters")
+    run.add_argument("--max-latency", type=_latency_limit, action="append", default=None,
+                     metavar="DEVICE=MS",
+                     help="evaluate only cells whose measured latency on DEVICE (HW-NAS-Bench: "
+                          f"{', '.join(DEVICES)}) is at most MS milliseconds; repeatable")
+    run.add_argument("--pareto", choices=DEVICES + ("flops", "params"), default=None, metavar="DEVICE",
+                     help="also print and save the Pareto front of validation accuracy against "
+                          "the latency on DEVICE (or flops, params) among the evaluated cells")
     run.add_argument("--n-jobs", type=int, default=None,
                      help="evaluate each round's cells with this many local workers")
     run.add_argument("--scheduler", default=None, metavar="ADDRESS",

@@ -2,7 +2,9 @@ import json
 import subprocess
 import sys
 
+from sknar import NASBench201Space
 from sknar._cli import main
+from sknar.constraints import HardwareLatency
 from sknar.search import NASBench201Objective, search
 
 
@@ -68,6 +70,12 @@ def test_search_command_rejects_bad_options(tmp_path):
         (["search", "--output", str(tmp_path / "missing" / "r.json")], "does not exist"),
         (["search", "--log", str(tmp_path / "missing" / "l.jsonl")], "does not exist"),
         (["search", "--resume", "a.jsonl", "--log", "b.jsonl"], "--resume continues"),
+        (["search", "--max-latency", "pixel9=8"], "expected DEVICE=MS with DEVICE one of pixel3"),
+        (["search", "--max-latency", "pixel3"], "expected DEVICE=MS"),
+        (["search", "--max-latency", "pixel3=fast"], "expected a latency in ms"),
+        (["search", "--max-latency", "pixel3=-1"], "expected a positive latency"),
+        (["search", "--max-flops", "nan"], "expected a positive number"),
+        (["search", "--pareto", "tpu"], "invalid choice"),
     ]:
         result = subprocess.run([sys.executable, "-m", "sknar", *argv], capture_output=True, text=True)
         assert result.returncode == 2, argv
@@ -76,8 +84,8 @@ def test_search_command_rejects_bad_options(tmp_path):
 
 def test_search_command_reports_bad_values(capsys, tmp_path):
     out = tmp_path / "r.json"
-    assert main(["search", "--strategy", "rea", "--max-flops", "5e7", "--output", str(out)]) == 1
-    assert "--max-flops and --max-params work with --strategy nar or paper" in capsys.readouterr().err
+    assert main(["search", "--strategy", "rea", "--max-params", "1", "--output", str(out)]) == 1
+    assert "No cell of the nasbench201 space satisfies [Constraint('params', 1.0)]" in capsys.readouterr().err
     assert not out.exists()
     assert main(["search", "--resume", str(tmp_path / "none.jsonl")]) == 1
     assert "Cannot read the search log" in capsys.readouterr().err
@@ -85,3 +93,30 @@ def test_search_command_reports_bad_values(capsys, tmp_path):
     assert main(["search", "--strategy", "random", "--budget", "5", "--log", str(log)]) == 0
     assert main(["search", "--strategy", "random", "--budget", "5", "--log", str(log)]) == 1
     assert "already exists" in capsys.readouterr().err
+
+
+def test_search_under_latency_budgets_with_a_pareto_front(tmp_path, capsys):
+    out, log = tmp_path / "fast.json", tmp_path / "fast.jsonl"
+    assert main(["search", "--strategy", "rea", "--budget", "40", "--max-latency", "pixel3=8",
+                 "--max-latency", "fpga=4", "--pareto", "pixel3", "--log", str(log),
+                 "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "latency:pixel3 <= 8, latency:fpga <= 4" in printed and "rejected candidates" in printed
+    assert "Pareto front of validation accuracy against latency:pixel3" in printed
+    assert "hypervolume" in printed
+    result = json.loads(out.read_text())
+    pixel3, fpga = HardwareLatency("pixel3"), HardwareLatency("fpga")
+    space = NASBench201Space()
+    assert pixel3(result["queried_cells"], space, "cifar10").max() <= 8
+    assert fpga(result["queried_cells"], space, "cifar10").max() <= 4
+    assert result["best_costs"]["latency:pixel3"] == pixel3([result["best_cell"]], space, "cifar10")[0]
+    assert result["pareto"]["cost"] == "latency:pixel3" and result["pareto"]["hypervolume"] > 0
+    assert result["best_cell"] in result["pareto"]["cells"]
+    # a resumed search keeps the logged limits, and refuses new ones
+    assert main(["search", "--resume", str(log), "--budget", "50", "--output", str(out)]) == 0
+    resumed = json.loads(out.read_text())
+    straight = search("cifar10", strategy="rea", budget=50, random_state=0,
+                      constraints={"latency:pixel3": 8, "latency:fpga": 4})
+    assert resumed["queried_cells"] == straight.cells
+    assert main(["search", "--resume", str(log), "--max-latency", "pixel3=9"]) == 1
+    assert "drop --max-flops, --max-params and --max-latency" in capsys.readouterr().err

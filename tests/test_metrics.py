@@ -6,8 +6,10 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import cross_validate
 
 from sknar.metrics import (
+    hypervolume,
     kendall_tau,
     kendall_tau_scorer,
+    pareto_front,
     precision_at_k,
     precision_at_k_scorer,
     spearman_rho,
@@ -64,3 +66,47 @@ def test_scorers_in_cross_validate():
     assert good["test_rho"].mean() > 0.8
     assert good["test_p@10"].mean() > bad["test_p@10"].mean()
     assert (good["test_regret"] <= 0).all()  # negated: greater is better
+
+
+def _dominated(scores, costs, i):
+    return any((scores[j] >= scores[i] and costs[j] <= costs[i])
+               and (scores[j] > scores[i] or costs[j] < costs[i]) for j in range(len(scores)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pareto_front_is_the_set_of_non_dominated_points(seed):
+    rng = np.random.RandomState(seed)
+    # few distinct values, so that ties and duplicates occur
+    scores, costs = rng.randint(0, 8, 60).astype(float), rng.randint(0, 8, 60).astype(float)
+    front = pareto_front(scores, costs)
+    expected = {(scores[i], costs[i]) for i in range(60) if not _dominated(scores, costs, i)}
+    assert {(scores[i], costs[i]) for i in front} == expected
+    assert len(front) == len(expected)  # one point per position on the front
+    assert np.all(np.diff(costs[front]) > 0) and np.all(np.diff(scores[front]) > 0)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hypervolume_is_the_dominated_area(seed):
+    rng = np.random.RandomState(seed)
+    scores, costs = rng.randint(0, 20, 30), rng.randint(0, 20, 30)
+    reference = (5, 15)
+    # count the unit squares (s, c) .. (s+1, c+1) inside the reference box dominated by a point
+    area = sum(
+        any(scores[i] >= s + 1 and costs[i] <= c for i in range(30))
+        for s in range(reference[0], 20) for c in range(0, reference[1])
+    )
+    assert hypervolume(scores, costs, reference) == pytest.approx(area)
+
+
+def test_hypervolume_edge_cases():
+    assert hypervolume([50.0], [10.0], (60.0, 20.0)) == 0.0  # worse than the reference
+    assert hypervolume([70.0], [30.0], (60.0, 20.0)) == 0.0  # costlier than the reference
+    assert hypervolume([70.0, 70.0], [1.0, 1.0], (60.0, 2.0)) == 10.0
+    with pytest.raises(ValueError, match="finite"):
+        hypervolume([np.nan], [1.0], (0, 2))
+    with pytest.raises(ValueError, match="two finite numbers"):
+        hypervolume([1.0], [1.0], (0, 1, 2))
+    with pytest.raises(ValueError, match="0 points"):
+        pareto_front([], [])
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        pareto_front([1.0, 2.0], [1.0])

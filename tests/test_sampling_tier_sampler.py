@@ -6,6 +6,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker, NASBench201Space, TierSampler
+from sknar.constraints import Constraint, HardwareLatency
 from sknar.datasets import load_nasbench201
 
 SPACE = NASBench201Space()
@@ -181,3 +182,23 @@ def test_nb101_samples_are_new_valid_and_ranked(nb101):
     assert max(space.cost((m, o)).params for m, o in limited) <= 3e6
     with pytest.raises(ValueError, match="Unknown dataset 'cifar100' for the nasbench101 space"):
         TierSampler(model, space=space, dataset="cifar100").fit(cells, accuracy)
+
+
+def test_any_cost_constraint(evaluated):
+    _, cells, accuracy, model = evaluated
+    latency = HardwareLatency("pixel3")
+    sampler = TierSampler(model, constraints={"latency:pixel3": 8.0}).fit(cells, accuracy)
+    drawn = sampler.sample(30, random_state=0)
+    assert len(drawn) == 30 and latency(drawn, SPACE, "cifar10").max() <= 8.0
+    assert sampler.n_rejected_ > 0  # the guided and uniform draws met slower cells
+    np.testing.assert_array_equal(sampler.within_limits(cells), latency(cells, SPACE, "cifar10") <= 8.0)
+    # several constraints hold together, and cloning keeps them
+    both = clone(TierSampler(model, constraints=[Constraint("latency:pixel3", 8.0)], max_params=0.4e6))
+    drawn = both.fit(cells, accuracy).sample(20, random_state=0)
+    assert latency(drawn, SPACE, "cifar10").max() <= 8.0 and SPACE.costs(drawn).params.max() <= 0.4e6
+    # max_flops is a shortcut for a FLOPs constraint: the same draws
+    shortcut = TierSampler(model, max_flops=60e6).fit(cells, accuracy).sample(20, random_state=1)
+    spelled = TierSampler(model, constraints={"flops": 60e6}).fit(cells, accuracy).sample(20, random_state=1)
+    assert shortcut == spelled
+    with pytest.raises(ValueError, match="Unknown cost"):
+        TierSampler(model, constraints={"energy": 1.0}).fit(cells, accuracy)

@@ -3,6 +3,7 @@
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from numbers import Integral
 
@@ -32,6 +33,9 @@ STRATEGIES = {
     RandomSearch.name: RandomSearch,
 }
 """Search strategies by name; ``search(strategy=name)`` uses the default instance."""
+
+# Rounds in a row of only infeasible proposals after which a search stops.
+_INFEASIBLE_ROUNDS = 100
 
 
 @dataclass
@@ -314,6 +318,8 @@ def search(
     constraints = check_constraints(constraints, data_home=data_home)
     if constraints:
         space = ConstrainedSpace(space, constraints, dataset)
+        if len(space) == 0:
+            raise ValueError(f"No cell of the {space.name} space satisfies {constraints}.")
     pareto = None if pareto is None else get_cost(pareto, data_home=data_home)
     strategy = _check_strategy(strategy)
     seed = random_state if isinstance(random_state, (int, np.integer)) or random_state is None else "RandomState"
@@ -334,7 +340,7 @@ def search(
                                               f"{strategy.name} search") as bar:
         while len(history) < budget:
             if pending is None:
-                proposals = _new(strategy.propose(history, rng), history, strategy)
+                proposals = _proposals(strategy, history, rng)
                 if not proposals:
                     break
                 pending = (proposals, list(range(len(proposals))))
@@ -407,8 +413,22 @@ def _pareto(cost, history, space, dataset, reference, constraints):
     }
 
 
+def _proposals(strategy, history, rng):
+    """The strategy's next new cells; asked again while every proposal broke a constraint."""
+    for _ in range(_INFEASIBLE_ROUNDS):
+        proposals, n_infeasible = _new(strategy.propose(history, rng), history, strategy)
+        if proposals or not n_infeasible:
+            return proposals
+    warnings.warn(
+        f"The {strategy.name} strategy proposed only cells that break the constraints in "
+        f"{_INFEASIBLE_ROUNDS} rounds in a row; the search stops.", UserWarning,
+    )
+    return []
+
+
 def _new(proposals, history, strategy):
-    """Proposals that are valid, feasible, not evaluated and not isomorphic to each other.
+    """Proposals that are valid, feasible, not evaluated and not isomorphic to each other,
+    and how many were dropped as infeasible.
 
     A strategy that ignores its space's constraints still never gets an
     infeasible cell evaluated: it is dropped here and counted as rejected.
@@ -421,9 +441,10 @@ def _new(proposals, history, strategy):
             keys.add(key)
             new.append(cell)
     constrained = getattr(strategy, "space_", space)
+    n_new = len(new)
     if isinstance(constrained, ConstrainedSpace) and new:
         new = constrained.filter(new)
-    return new
+    return new, n_new - len(new)
 
 
 def _restore(search_log, history, strategy, space, seed, constraints):
