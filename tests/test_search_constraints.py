@@ -132,3 +132,17 @@ def test_a_strategy_that_proposes_only_infeasible_cells_is_stopped(objective):
     with pytest.warns(UserWarning, match="only cells that break the constraints in 100 rounds"):
         with pytest.raises(ValueError, match="evaluated no cell"):
             search(objective, strategy=OnlySlowCells(), budget=5, constraints={"latency:pixel3": 8.0})
+
+
+def test_nar_aims_at_the_front_in_pareto_mode(objective):
+    nar = STRATEGIES["nar"]
+    plain = search(objective, strategy=nar, budget=60, random_state=0)
+    front = search(objective, strategy=nar, budget=60, random_state=0, pareto="latency:pixel3")
+    assert front.cells[:20] == plain.cells[:20]  # the same random start
+    assert front.cells != plain.cells  # then picks spread along the latency axis
+    # a strategy given its own pareto_cost keeps it
+    own = NARStrategy(QUICK, n_start=20, n_candidates=60, refit_epochs=1, pareto_cost="flops")
+    assert search(objective, strategy=own, budget=25, random_state=0,
+                  pareto="latency:pixel3").pareto["cost"] == "latency:pixel3"
+    latency = PIXEL3(front.cells[20:], SPACE, "cifar10")
+    assert np.std(latency) > np.std(PIXEL3(plain.cells[20:], SPACE, "cifar10"))

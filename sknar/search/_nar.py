@@ -9,7 +9,9 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import HasMethods, Interval
 
+from ..constraints import get_cost
 from ..encoders import FeatureTensorEncoder
+from ..metrics import pareto_front
 from ..ranker import NARRanker
 from ..sampling import TierSampler
 from ._strategy import BaseStrategy, new_random_cells
@@ -48,6 +50,13 @@ class NARStrategy(BaseStrategy):
        random, so that the search keeps exploring beyond the region the
        ranker trusts.
 
+    With a ``pareto_cost`` (set by ``search(pareto=...)``), the search looks
+    for the front of score against that cost instead of the single best
+    cell: the mutated parents are drawn from the evaluated front, and each
+    ranked pick is the best-ranked candidate under a cost ceiling drawn at a
+    random quantile of the candidates' costs, so that every round spreads its
+    evaluations along the front.
+
     Rounds grow with the history, so a long search refits less often; the
     batch never depends on the budget, so a search of budget ``B`` is the
     first ``B`` evaluations of any longer one.
@@ -75,6 +84,10 @@ class NARStrategy(BaseStrategy):
         Epochs of each warm-started refit after the first fit.
     sampler_params : dict, default=None
         Parameters of the :class:`~sknar.TierSampler` (e.g. ``max_flops``).
+    pareto_cost : str or callable, default=None
+        A cost (``"latency:pixel3"``, ``"flops"``, ...; see
+        :mod:`sknar.constraints`) to search the Pareto front against; by
+        default ``search(pareto=...)``'s.
 
     Attributes
     ----------
@@ -110,11 +123,12 @@ class NARStrategy(BaseStrategy):
         "explore_fraction": [Interval(Real, 0, 1, closed="left")],
         "refit_epochs": [Interval(Integral, 1, None, closed="left")],
         "sampler_params": [dict, None],
+        "pareto_cost": [str, callable, None],
     }
 
     def __init__(self, estimator=None, *, n_start=20, batch_size=10, batch_fraction=0.1,
                  n_candidates=500, n_parents=5, explore_fraction=0.2, refit_epochs=10,
-                 sampler_params=None):
+                 sampler_params=None, pareto_cost=None):
         self.estimator = estimator
         self.n_start = n_start
         self.batch_size = batch_size
@@ -124,10 +138,12 @@ class NARStrategy(BaseStrategy):
         self.explore_fraction = explore_fraction
         self.refit_epochs = refit_epochs
         self.sampler_params = sampler_params
+        self.pareto_cost = pareto_cost
 
     def setup(self, space, dataset):
         super().setup(space, dataset)
         self.estimator_ = None
+        self.pareto_cost_ = None if self.pareto_cost is None else get_cost(self.pareto_cost)
         return self
 
     def _refit(self, history, rng):
@@ -145,6 +161,32 @@ class NARStrategy(BaseStrategy):
                     warm[epochs] = self.refit_epochs
         self.estimator_.set_params(**warm)
 
+    def _parents(self, history, rng):
+        """The cells whose mutations join the candidates: the best ones, or a random
+        share of the evaluated front in Pareto mode."""
+        if self.pareto_cost_ is None:
+            return history.best(self.n_parents)
+        costs = self.pareto_cost_(history.cells, self.space_, self.dataset_)
+        front = pareto_front(history.scores, costs)
+        picks = rng.choice(len(front), size=min(self.n_parents, len(front)), replace=False)
+        return [history.cells[front[i]] for i in sorted(picks)]
+
+    def _pick(self, ranked, n, rng):
+        """The ``n`` cells to evaluate from the ranked candidates: the first ones, or in
+        Pareto mode the best-ranked under cost ceilings at random quantiles."""
+        if self.pareto_cost_ is None or n <= 0:
+            return ranked[:n]
+        costs = np.asarray(self.pareto_cost_(ranked, self.space_, self.dataset_), dtype=np.float64)
+        taken = np.zeros(len(ranked), dtype=bool)
+        for ceiling in np.quantile(costs, rng.uniform(size=min(n, len(ranked)))):
+            # the best-ranked untaken candidate within the ceiling (the cheapest, if none is)
+            within = np.flatnonzero(~taken & (costs <= ceiling))
+            if not len(within):
+                within = np.flatnonzero(~taken)
+                within = within[[int(np.argmin(costs[within]))]]
+            taken[within[0]] = True
+        return [cell for cell, pick in zip(ranked, taken) if pick]
+
     def propose(self, history, rng):
         space = self.space_
         if len(history) < self.n_start:
@@ -159,7 +201,7 @@ class NARStrategy(BaseStrategy):
             # near the end of a small space fewer new cells exist: no news in a search
             warnings.filterwarnings("ignore", message="Only .* new cells", category=UserWarning)
             drawn = sampler.sample(n_new, random_state=rng) if n_new > 0 else []
-        mutations = [m for parent in history.best(self.n_parents) for m in space.neighbors(parent)]
+        mutations = [m for parent in self._parents(history, rng) for m in space.neighbors(parent)]
         if mutations:
             mutations = [m for m, ok in zip(mutations, sampler.within_limits(mutations)) if ok]
         for cell in drawn + mutations:
@@ -172,7 +214,9 @@ class NARStrategy(BaseStrategy):
         ranked = sampler.rank(candidates)
         batch = max(self.batch_size, int(self.batch_fraction * len(history)))
         n_explore = int(round(self.explore_fraction * batch))
-        chosen, rest = ranked[: batch - n_explore], ranked[batch - n_explore:]
+        chosen = self._pick(ranked, batch - n_explore, rng)
+        picked = {space.canonical(c) for c in chosen}
+        rest = [c for c in ranked if space.canonical(c) not in picked]
         if rest and n_explore:
             picks = rng.choice(len(rest), size=min(n_explore, len(rest)), replace=False)
             chosen += [rest[i] for i in sorted(picks)]

@@ -275,7 +275,9 @@ def search(
         A cost (``"latency:pixel3"``, ``"flops"``, ``"params"`` or a callable
         ``cost(cells, space, dataset)``): also return the Pareto front of
         score against this cost among the evaluated cells, with its
-        hypervolume (``result.pareto``).
+        hypervolume (``result.pareto``). A strategy with a ``pareto_cost``
+        parameter left at None (:class:`NARStrategy`) searches for that
+        front rather than for the single best cell.
     reference : (score, cost), default=None
         The reference point of the hypervolume. By default the worst
         evaluated score and the largest evaluated cost, or the bound of a
@@ -322,6 +324,8 @@ def search(
             raise ValueError(f"No cell of the {space.name} space satisfies {constraints}.")
     pareto = None if pareto is None else get_cost(pareto, data_home=data_home)
     strategy = _check_strategy(strategy)
+    if pareto is not None and strategy.get_params().get("pareto_cost", "") is None:
+        strategy.set_params(pareto_cost=pareto)  # a strategy that can aim at the front does
     seed = random_state if isinstance(random_state, (int, np.integer)) or random_state is None else "RandomState"
     search_log = SearchLog(log) if log is not None else None
     history, pending = History(space), None

@@ -71,7 +71,8 @@ class NASBench201Space(SearchSpace):
         return isinstance(X, NASBench201Cell)
 
     def index(self, cell):
-        """The cell's position in :meth:`enumerate` order (the benchmark's index)."""
+        """The cell's position in :meth:`enumerate` order (lexicographic in operation codes;
+        not NAS-Bench-201's own index, whose order the benchmark tables give)."""
         return _string_to_index()[self.validate(cell)]
 
     def enumerate(self):
