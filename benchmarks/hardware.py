@@ -22,6 +22,9 @@ Reported per device, latency budget, strategy and evaluation budget:
 - rejected: cells the strategy generated that broke the budget, turned away
   unevaluated (mean per search); no evaluated cell ever breaks it (checked).
 
+``nar-pareto`` is ``nar`` in Pareto mode (``pareto="latency:<device>"``), which
+aims at the whole front rather than at the best feasible cell.
+
 Run ``python benchmarks/hardware.py`` (one process), or in parts with
 ``--devices``/``--name``/``--threads`` and join them with ``--merge NAME...``.
 """
@@ -39,11 +42,13 @@ from sknar.search import NASBench201Objective, search
 
 DEVICES = ("pixel3", "raspi4", "fpga", "eyeriss")
 PERCENTILES = (25, 50, 75)
-STRATEGIES = ("nar", "rea", "random")
+STRATEGIES = ("nar", "rea", "random", "nar-pareto")
+# "nar-pareto" is the nar strategy in Pareto mode (search(pareto="latency:<device>")):
+# it aims at the whole accuracy-latency front rather than at the best feasible cell.
 BUDGETS = (100, 150)
 
 
-def run_device(device, seeds, budget, objective):
+def run_device(device, seeds, budget, objective, strategies):
     latency_table = fetch_hw_latency(device)
     latency = dict(zip(latency_table.data.tolist(), latency_table.latency.tolist()))
     validation = dict(zip(objective.cells, objective.validation.tolist()))
@@ -57,10 +62,12 @@ def run_device(device, seeds, budget, objective):
         true_hv = hypervolume(all_validation[feasible], all_latency[feasible], reference)
         best_feasible = float(all_validation[feasible].max())
         for seed in seeds:
-            for strategy in STRATEGIES:
+            for strategy in strategies:
                 start = time.perf_counter()
-                result = search(objective, strategy=strategy, budget=budget, random_state=seed,
-                                constraints={f"latency:{device}": limit})
+                pareto = f"latency:{device}" if strategy == "nar-pareto" else None
+                result = search(objective, strategy=strategy.replace("-pareto", ""), budget=budget,
+                                random_state=seed, constraints={f"latency:{device}": limit},
+                                pareto=pareto)
                 cell_latency = [latency[c] for c in result.cells]
                 if max(cell_latency) > limit:
                     raise AssertionError(f"{strategy} evaluated a cell above the budget {limit}")
@@ -130,6 +137,8 @@ def table(runs, budgets, feasible):
             for budget in budgets:
                 for strategy in STRATEGIES:
                     chosen = [r for r in group if r["strategy"] == strategy]
+                    if not chosen:
+                        continue
                     row = summarise(chosen, budget, feasible)
                     row.update(device=device, percentile=percentile, budget=budget, strategy=strategy,
                                latency_budget=group[0]["latency_budget"], n_feasible=group[0]["n_feasible"])
@@ -152,6 +161,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", nargs="*", default=list(DEVICES), choices=DEVICES)
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--strategies", nargs="+", default=list(STRATEGIES), choices=STRATEGIES)
     parser.add_argument("--budgets", nargs="+", type=int, default=list(BUDGETS),
                         help="evaluation budgets reported (the runs use the largest)")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
@@ -169,7 +179,8 @@ def main():
 
             torch.set_num_threads(args.threads)
         runs = [r for device in args.devices
-                for r in run_device(device, range(args.seeds), max(args.budgets), objective)]
+                for r in run_device(device, range(args.seeds), max(args.budgets), objective,
+                                    args.strategies)]
         (RESULTS / f"{args.name}.runs.json").write_text(json.dumps(runs))
         if args.name != "hardware":
             return

@@ -27,6 +27,16 @@ def _positive_int(text):
     return value
 
 
+def _positive_float(text, what="a positive number"):
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not np.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    return value
+
+
 def _latency_limit(text):
     """``DEVICE=MS`` -> ``("latency:DEVICE", MS)``."""
     device, sep, value = text.partition("=")
@@ -34,23 +44,7 @@ def _latency_limit(text):
         raise argparse.ArgumentTypeError(
             f"expected DEVICE=MS with DEVICE one of {', '.join(DEVICES)}, got {text!r}"
         )
-    try:
-        limit = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a latency in ms after '=', got {value!r}") from None
-    if not np.isfinite(limit) or limit <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive latency in ms, got {value!r}")
-    return f"latency:{device}", limit
-
-
-def _positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+    return f"latency:{device}", _positive_float(value, "a positive latency in ms after '='")
 
 
 def _write_json_atomically(payload, path):

@@ -72,7 +72,7 @@ def test_search_command_rejects_bad_options(tmp_path):
         (["search", "--resume", "a.jsonl", "--log", "b.jsonl"], "--resume continues"),
         (["search", "--max-latency", "pixel9=8"], "expected DEVICE=MS with DEVICE one of pixel3"),
         (["search", "--max-latency", "pixel3"], "expected DEVICE=MS"),
-        (["search", "--max-latency", "pixel3=fast"], "expected a latency in ms"),
+        (["search", "--max-latency", "pixel3=fast"], "expected a positive latency in ms after '='"),
         (["search", "--max-latency", "pixel3=-1"], "expected a positive latency"),
         (["search", "--max-flops", "nan"], "expected a positive number"),
         (["search", "--pareto", "tpu"], "invalid choice"),
