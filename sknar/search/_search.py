@@ -83,7 +83,7 @@ class SearchResult:
     >>> result.strategy, result.n_queries, result.test_rank >= 1
     ('random', 50, True)
     >>> sorted(result.to_dict())[:3]
-    ['benchmark', 'best_cell', 'best_index']
+    ['benchmark', 'best_cell', 'best_costs']
     """
 
     strategy: str
@@ -305,6 +305,14 @@ def search(
     >>> result = search("cifar10", strategy="random", budget=100, random_state=0)
     >>> round(result.best_score, 2), result.test_rank > 0
     (91.15, True)
+
+    Under a latency budget (HW-NAS-Bench's Pixel 3 latencies), with the
+    front of accuracy against latency:
+
+    >>> result = search("cifar10", strategy="rea", budget=50, random_state=0,
+    ...                 constraints={"latency:pixel3": 8.0}, pareto="latency:pixel3")
+    >>> result.best_costs["latency:pixel3"] <= 8.0, result.best_cell in result.pareto["cells"]
+    (True, True)
     """
     start = time.perf_counter()
     objective = check_objective(objective, data_home)
