@@ -2,7 +2,9 @@
 
 The public API, in the order data flows through it: search spaces with exact
 cost models (:mod:`sknar.spaces`), benchmark loaders (:mod:`sknar.datasets`),
-architecture encoders (:mod:`sknar.encoders`), the ranker and ranking metrics.
+architecture encoders (:mod:`sknar.encoders`), the ranker and ranking metrics,
+the tier sampler, costs and constraints such as device latencies
+(:mod:`sknar.constraints`), and the search loop (:mod:`sknar.search`).
 """
 
 from .encoders import FeatureTensorEncoder, OneHotOpsEncoder
