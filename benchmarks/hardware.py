@@ -166,6 +166,7 @@ def main():
                         help="evaluation budgets reported (the runs use the largest)")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     parser.add_argument("--name", default="hardware")
+    parser.add_argument("--note", default="", help="a line added under the table's title")
     parser.add_argument("--merge", nargs="+", default=None, metavar="NAME",
                         help="join the runs saved by earlier parts into results/hardware.*")
     args = parser.parse_args()
@@ -189,9 +190,10 @@ def main():
         "Hardware-aware search on NAS-Bench-201 (CIFAR-10 validation accuracy as the objective, "
         f"HW-NAS-Bench latencies), {len({r['seed'] for r in runs})} seeds; "
         "see benchmarks/hardware.py for the columns.\n\n"
+        + (f"{args.note}\n\n" if args.note else "")
     )
     print(header + text)
-    save("hardware", {"machine": machine(), "rows": rows}, header + text)
+    save("hardware", {"machine": machine(), "note": args.note, "rows": rows}, header + text)
 
 
 if __name__ == "__main__":
