@@ -93,7 +93,7 @@ def test_hypervolume_is_the_dominated_area(seed):
     # count the unit squares (s, c) .. (s+1, c+1) inside the reference box dominated by a point
     area = sum(
         any(scores[i] >= s + 1 and costs[i] <= c for i in range(30))
-        for s in range(reference[0], 20) for c in range(0, reference[1])
+        for s in range(reference[0], 20) for c in range(reference[1])
     )
     assert hypervolume(scores, costs, reference) == pytest.approx(area)
 

@@ -4,31 +4,16 @@ import json
 
 import numpy as np
 import pytest
-from sklearn.pipeline import make_pipeline
 
-from sknar import FeatureTensorEncoder, NARRanker, NASBench201Space
+from sknar import NASBench201Space
 from sknar.constraints import Constraint, HardwareLatency
 from sknar.metrics import hypervolume, pareto_front
-from sknar.search import (
-    BaseStrategy,
-    NARStrategy,
-    NASBench201Objective,
-    PaperStrategy,
-    RandomSearch,
-    RegularizedEvolution,
-    search,
-)
+from sknar.search import BaseStrategy, NARStrategy, NASBench201Objective, search
 from sknar.search._strategy import new_random_cells
 
+from .test_search import QUICK, STRATEGIES
+
 SPACE = NASBench201Space()
-QUICK = make_pipeline(FeatureTensorEncoder(), NARRanker(d_model=8, n_heads=2, dim_feedforward=16,
-                                                        head_hidden=16, max_epochs=3))
-STRATEGIES = {
-    "random": RandomSearch(),
-    "rea": RegularizedEvolution(),
-    "nar": NARStrategy(QUICK, n_start=20, n_candidates=60, refit_epochs=1),
-    "paper": PaperStrategy(QUICK, n_start=30, n_candidates=60),
-}
 PIXEL3 = HardwareLatency("pixel3")
 BUDGET_MS = 6.44  # about the 25th percentile of the Pixel 3 latencies: 1 cell in 4 is feasible
 
@@ -129,9 +114,9 @@ class OnlySlowCells(BaseStrategy):
 
 
 def test_a_strategy_that_proposes_only_infeasible_cells_is_stopped(objective):
-    with pytest.warns(UserWarning, match="only cells that break the constraints in 100 rounds"):
-        with pytest.raises(ValueError, match="evaluated no cell"):
-            search(objective, strategy=OnlySlowCells(), budget=5, constraints={"latency:pixel3": 8.0})
+    with (pytest.warns(UserWarning, match="only cells that break the constraints in 100 rounds"),
+          pytest.raises(ValueError, match="evaluated no cell")):
+        search(objective, strategy=OnlySlowCells(), budget=5, constraints={"latency:pixel3": 8.0})
 
 
 def test_nar_aims_at_the_front_in_pareto_mode(objective):

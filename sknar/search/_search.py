@@ -24,7 +24,7 @@ from ._nar import NARStrategy
 from ._objectives import _best_positions, check_objective
 from ._paper import PaperStrategy
 from ._random import RandomSearch
-from ._strategy import BaseStrategy, History
+from ._strategy import History
 
 STRATEGIES = {
     NARStrategy.name: NARStrategy,
