@@ -234,6 +234,9 @@ def main(argv=None):
     """Run the command line; returns the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    for option in ("output", "log", "resume"):
+        if getattr(args, option, None) == "":
+            parser.error(f"--{option}: expected a file path, got an empty string")
     for option in ("output", "log"):
         if getattr(args, option, None):
             folder = os.path.dirname(os.path.abspath(getattr(args, option)))

@@ -76,6 +76,9 @@ def test_search_command_rejects_bad_options(tmp_path):
         (["search", "--max-latency", "pixel3=-1"], "expected a positive latency"),
         (["search", "--max-flops", "nan"], "expected a positive number"),
         (["search", "--pareto", "tpu"], "invalid choice"),
+        (["search", "--output", ""], "--output: expected a file path, got an empty string"),
+        (["search", "--log", ""], "--log: expected a file path"),
+        (["search", "--resume", ""], "--resume: expected a file path"),
     ]:
         result = subprocess.run([sys.executable, "-m", "sknar", *argv], capture_output=True, text=True)
         assert result.returncode == 2, argv

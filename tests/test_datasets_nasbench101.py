@@ -1,3 +1,4 @@
+import json
 import pytest
 
 from sknar.datasets import load_nasbench101
@@ -63,3 +64,24 @@ def test_nb101_encoders_and_ranker_round_trip():
     assert (model.n_tokens_, model.token_dim_) == (19, 49)
     assert model.predict(X[400:]).shape == (100,)
     assert set(model.predict_tier(X[400:])) <= set(range(5))
+
+
+def test_non_finite_or_non_numeric_accuracies_are_named(tmp_path):
+    lines = nb101_file("nb101_sample_500.csv").read_text().splitlines()
+    import csv
+
+    rows = list(csv.reader(lines[:3]))
+    rows[2][rows[0].index("val_acc")] = "inf"
+    table = tmp_path / "inf.csv"
+    with open(table, "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with pytest.raises(ValueError, match="line 3 has a non-finite val_acc"):
+        load_nasbench101(table)
+    record = {"module_adjacency": [[0, 1], [0, 0]], "module_operations": ["input", "output"],
+              "avg_test_accuracy": 0.9}
+    for value, message in [(float("nan"), "record 0 has a non-finite avg_validation_accuracy"),
+                           ("abc", "record 0 has a non-numeric accuracy")]:
+        path = tmp_path / "nar.json"
+        path.write_text(json.dumps([{**record, "avg_validation_accuracy": value}]))
+        with pytest.raises(ValueError, match=message):
+            load_nasbench101(path)

@@ -1,3 +1,4 @@
+import json
 import io
 import shutil
 
@@ -206,3 +207,24 @@ def test_official_benchmark_file(tmp_path):
     np.testing.assert_allclose(c100.target, [61.5, 70.5])
     np.testing.assert_allclose(c100.test_target, [65.5, 73.5])
     assert "official" in bench.DESCR
+
+
+def test_non_finite_or_non_numeric_accuracies_are_named(tmp_path):
+    import csv
+
+    rows = list(csv.reader(nb201_file("nasbench201_cifar100.csv").read_text().splitlines()[:4]))
+    column = rows[0].index("validation accuracy")
+    rows[2][column] = "nan"
+    table = tmp_path / "nan.csv"
+    with open(table, "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with pytest.raises(ValueError, match="line 3 has a non-finite validation accuracy"):
+        load_nasbench201(path=table)
+    cell = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+    for value, message in [(float("inf"), "record '0' has a non-finite cifar10_val_acc"),
+                           ("abc", "record '0' has a non-numeric 'val_acc'")]:
+        records = tmp_path / "nar.json"
+        records.write_text(json.dumps({"0": {"arch_str": cell, "cifar10_val_acc": value,
+                                             "cifar10_test_acc": 90.0}}))
+        with pytest.raises(ValueError, match=message):
+            load_nasbench201(path=records)

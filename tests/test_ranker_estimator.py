@@ -157,6 +157,14 @@ def test_bad_input_errors(bench):
         NARRanker(d_model=10, n_heads=4).fit(X[:20], y[:20])
     with pytest.raises(ValueError, match="n_tiers"):
         NARRanker(n_tiers=1).fit(X[:20], y[:20])
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="torch finds no cuda device on this machine"):
+            NARRanker(device="cuda", **TINY).fit(X[:20], y[:20])
+    with pytest.raises(ValueError, match="Unknown torch device 'gpu0'"):
+        NARRanker(device="gpu0", **TINY).fit(X[:20], y[:20])
+    # a learning rate that sends the loss to NaN is an error, not a ranker predicting NaN
+    with pytest.raises(ValueError, match="Training diverged: the training loss is nan"):
+        NARRanker(lr=1e6, warmup_steps=0, random_state=0, **TINY).fit(X[:60], y[:60])
     model = NARRanker(random_state=0, **TINY).fit(X[:50], y[:50])
     with pytest.raises(ValueError, match="features"):
         model.predict(X[:5, :100])

@@ -45,12 +45,26 @@ def test_edge_order_matches_string(cell, edge):
         ("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|none~2|x", "stray"),
         ("|nor_conv_3x3-0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|none~2|", "not of the form"),
         (42, "must be a str"),
+        # a leading zero, a non-ASCII digit or a newline in a node index: rejected, not
+        # accepted by the parser and then crashing the encoders
+        ("|nor_conv_3x3~0|+|nor_conv_3x3~00|none~1|+|skip_connect~0|none~1|none~2|", "not of the form"),
+        ("|nor_conv_3x3~0|+|nor_conv_3x3~\u0660|none~1|+|skip_connect~0|none~1|none~2|", "not of the form"),
+        ("|nor_conv_3x3~0\n|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|none~2|", "not of the form"),
     ],
 )
 def test_malformed_strings_raise(text, message):
     with pytest.raises(ValueError, match=message):
         SPACE.validate(text)
     assert text not in SPACE
+    with pytest.raises(ValueError, match=message):
+        SPACE.feature_tensor(["|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", text])
+
+
+@pytest.mark.parametrize("codes", [[-1] * 6, [0.9] * 6, [5] * 6, [True] * 6, ["1"] * 6])
+def test_from_codes_rejects_codes_out_of_range(codes):
+    with pytest.raises(ValueError, match="operation codes are integers from 0 to 4"):
+        NASBench201Cell.from_codes(codes)
+    assert NASBench201Cell.from_codes(np.arange(6) % 5).codes == (0, 1, 2, 3, 4, 0)
 
 
 def test_cell_rejects_bad_ops():

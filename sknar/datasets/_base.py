@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class RemoteFile:
@@ -129,3 +131,18 @@ def read_json(path):
             return json.load(handle)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path} is not valid JSON (truncated or corrupt?): {exc}") from None
+
+
+def check_finite(values, path, column, where):
+    """Return ``values`` as floats; a NaN or infinite one is an error naming its place.
+
+    ``where`` labels each value (line numbers, record keys) for the message.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(values))
+    if len(bad):
+        raise ValueError(
+            f"{path}: {where[bad[0]]} has a non-finite {column} ({values[bad[0]]}); "
+            f"{len(bad)} value(s) in all. A table with NaN or infinite accuracies cannot rank cells."
+        )
+    return values

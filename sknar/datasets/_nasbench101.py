@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..spaces.nasbench101._cell import check_cell, graph_hash
-from ._base import RemoteFile, fetch_file, read_json
+from ._base import RemoteFile, check_finite, fetch_file, read_json
 
 _SAMPLE = RemoteFile(
     "nasbench101", "nb101_sample_500.csv", None,
@@ -56,7 +56,12 @@ def _from_json(path):
             test.append(100.0 * float(record["avg_test_accuracy"]))
         except KeyError as exc:
             raise ValueError(f"{path}: record {i} lacks the field {exc}; not the NAR format.") from None
-    return cells, np.array(target), np.array(test), f"{path} (reference NAR JSON format)"
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: record {i} has a non-numeric accuracy ({exc}).") from None
+    where = [f"record {i}" for i in range(len(records))]
+    target = check_finite(target, path, "avg_validation_accuracy", where)
+    test = check_finite(test, path, "avg_test_accuracy", where)
+    return cells, target, test, f"{path} (reference NAR JSON format)"
 
 
 def _from_table(path):
@@ -76,7 +81,8 @@ def _from_table(path):
                 target.append(float(row["val_acc"]))
             except ValueError:
                 raise ValueError(f"{path}: line {line} has a non-numeric val_acc {row['val_acc']!r}.") from None
-    return cells, np.array(target), None, f"{path} (table format of the 500-cell sample)"
+    target = check_finite(target, path, "val_acc", [f"line {i}" for i in range(2, len(target) + 2)])
+    return cells, target, None, f"{path} (table format of the 500-cell sample)"
 
 
 def _checked(matrix, ops, path, where):

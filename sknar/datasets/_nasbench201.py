@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..spaces.nasbench201._cell import to_codes
-from ._base import RemoteFile, fetch_file, read_json
+from ._base import RemoteFile, check_finite, fetch_file, read_json
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 N_CELLS = 15625
@@ -87,8 +87,9 @@ def _float(value, path, row, column):
     try:
         return float(value)
     except (TypeError, ValueError):
+        where = row if isinstance(row, str) else f"row {row}"
         raise ValueError(
-            f"{path}: row {row} has a non-numeric {column!r}: {value!r} (corrupt file?)."
+            f"{path}: {where} has a non-numeric {column!r}: {value!r} (corrupt file?)."
         ) from None
 
 
@@ -120,9 +121,10 @@ def _parse_table(path):
     values = _read_csv(path, _TABLE_COLUMNS)
     cells = np.asarray(values["arch str"], dtype=object)
     to_codes(cells)  # validates every cell string, naming the first bad one
+    lines = [f"line {i}" for i in range(2, len(cells) + 2)]
     accuracy = {
-        name: np.array(
-            [_float(v, path, i, name) for i, v in enumerate(values[name], start=2)]
+        name: check_finite(
+            [_float(v, path, i, name) for i, v in enumerate(values[name], start=2)], path, name, lines
         )
         for name in ("train accuracy", "validation accuracy", "test accuracy")
     }
@@ -163,10 +165,15 @@ def _load_nar_json(path, dataset):
     keys = sorted(records, key=int)
     try:
         cells = np.asarray([records[k]["arch_str"] for k in keys], dtype=object)
-        target = np.array([float(records[k][f"{prefix}_val_acc"]) for k in keys])
-        test = np.array([float(records[k][f"{prefix}_test_acc"]) for k in keys])
-    except KeyError as exc:
+        target = [records[k][f"{prefix}_val_acc"] for k in keys]
+        test = [records[k][f"{prefix}_test_acc"] for k in keys]
+    except (KeyError, TypeError) as exc:
         raise ValueError(f"{path}: a record lacks the field {exc}; not the NAR format.") from None
+    where = [f"record {k!r}" for k in keys]
+    target = check_finite([_float(v, path, w, "val_acc") for v, w in zip(target, where)],
+                          path, f"{prefix}_val_acc", where)
+    test = check_finite([_float(v, path, w, "test_acc") for v, w in zip(test, where)],
+                        path, f"{prefix}_test_acc", where)
     to_codes(cells)
     return dict(
         index=np.array([int(k) for k in keys]), data=cells, target=target,

@@ -83,6 +83,20 @@ class _NARNet(NeuralNet):
                 self.module_.update_tier_embeddings(encoded, tiers)
 
 
+def _check_device(device):
+    """A clear error for a device torch does not know or this machine does not have."""
+    try:
+        kind = torch.device(device).type
+    except RuntimeError as exc:
+        raise ValueError(f"Unknown torch device {device!r}: {exc}") from None
+    available = {"cuda": torch.cuda.is_available, "mps": torch.backends.mps.is_available}
+    if kind in available and not available[kind]():
+        raise ValueError(
+            f"device={str(device)!r} was asked for, but torch finds no {kind} device on this "
+            "machine; use device='cpu'."
+        )
+
+
 class NARRanker(RegressorMixin, BaseEstimator):
     """Neural Architecture Ranker: a tier-aware transformer that ranks architectures.
 
@@ -331,6 +345,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}."
             )
+        _check_device(self.device)
         if warm:
             if token_dim_3d is not None and token_dim_3d != self.token_dim_:
                 raise ValueError(
@@ -358,6 +373,13 @@ class NARRanker(RegressorMixin, BaseEstimator):
                 torch.manual_seed(seed)
                 self.net_.fit(X, targets)
         self.history_ = self.net_.history
+        losses = np.asarray(self.history_[:, "train_loss"], dtype=np.float64)
+        if not np.isfinite(losses).all():
+            epoch = int(np.flatnonzero(~np.isfinite(losses))[0]) + 1
+            raise ValueError(
+                f"Training diverged: the training loss is {losses[epoch - 1]} at epoch {epoch}, so "
+                "every prediction would be NaN. Lower lr or raise warmup_steps."
+            )
         return self
 
     def _set_layout(self, X, token_dim_3d):

@@ -16,14 +16,16 @@ MAX_EDGES = 9
 
 def _as_matrix(matrix):
     try:
-        matrix = np.array(matrix, dtype=np.int64)
+        # float first, so that 0.5 or inf is seen as such instead of cast to an int
+        values = np.array(matrix, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError("The adjacency matrix must be a square array of 0/1.") from None
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(f"The adjacency matrix must be square, got shape {matrix.shape}.")
-    if not np.isin(matrix, (0, 1)).all():
-        raise ValueError("The adjacency matrix must hold only 0 and 1.")
-    return matrix
+    if values.ndim != 2 or values.shape[0] != values.shape[1]:
+        raise ValueError(f"The adjacency matrix must be square, got shape {values.shape}.")
+    if not np.isin(values, (0.0, 1.0)).all():
+        bad = values[~np.isin(values, (0.0, 1.0))][0]
+        raise ValueError(f"The adjacency matrix must hold only 0 and 1, got {float(bad)!r}.")
+    return values.astype(np.int64)
 
 
 def prune(matrix, ops):

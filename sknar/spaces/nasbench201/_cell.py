@@ -17,7 +17,8 @@ N_NODES = 4
 N_CELLS = len(OPERATIONS) ** len(EDGES)
 
 _OP_CODE = {op: code for code, op in enumerate(OPERATIONS)}
-_TOKEN = re.compile(r"^([a-z0-9_]+)~(\d+)$")
+# ASCII digits, no leading zero, nothing after the node index (not even a newline)
+_TOKEN = re.compile(r"([a-z0-9_]+)~(0|[1-9][0-9]*)", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,14 @@ class NASBench201Cell:
     @classmethod
     def from_codes(cls, codes):
         """Build a cell from six integer operation codes (see ``OPERATIONS``)."""
+        codes = list(codes)
+        for code in codes:
+            if isinstance(code, (bool, np.bool_)) or not isinstance(code, (int, np.integer)) \
+                    or not 0 <= code < len(OPERATIONS):
+                raise ValueError(
+                    f"NAS-Bench-201 operation codes are integers from 0 to {len(OPERATIONS) - 1}, "
+                    f"got {code!r}."
+                )
         return cls(tuple(OPERATIONS[int(c)] for c in codes))
 
     @property
@@ -106,7 +115,7 @@ def _parse(arch_str):
                 f"{node} incoming edge(s), got {len(tokens)}; a cell has {len(EDGES)} edges."
             )
         for expected_source, token in enumerate(tokens):
-            match = _TOKEN.match(token)
+            match = _TOKEN.fullmatch(token)
             if match is None:
                 raise ValueError(
                     f"Malformed NAS-Bench-201 cell string {arch_str!r}: edge token "
@@ -173,7 +182,7 @@ def to_codes(cells):
         position = lookup.get(cell) if isinstance(cell, str) else None
         if position is None:
             try:
-                _parse(cell)
+                position = lookup[_format(_parse(cell))]
             except ValueError as exc:
                 raise ValueError(f"Invalid cell at position {i}: {exc}") from None
         index[i] = position
