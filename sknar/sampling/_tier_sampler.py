@@ -16,6 +16,7 @@ from ..constraints import Constraint, check_constraints
 from ..encoders import FeatureTensorEncoder
 from ..ranker import NARRanker
 from ..spaces import ConstrainedSpace, SearchSpace
+from ..spaces._constrained import count_rejected
 from ..spaces._registry import check_space_and_dataset
 
 # Smoothing added to histogram probabilities so that KL divergences stay finite.
@@ -320,13 +321,6 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
             return self.space_.feasible(cells)
         return np.ones(len(cells), dtype=bool)
 
-    def _rejected(self):
-        """Cells rejected so far by the constrained spaces this sampler draws from."""
-        space, total = self.space_, 0
-        while isinstance(space, ConstrainedSpace):
-            total, space = total + space.n_rejected, space.space
-        return total
-
     def _draw_ceiling(self, histogram, edges, selected, rng):
         probabilities = histogram if selected else np.full(len(histogram), 1.0 / len(histogram))
         return edges[1 + rng.choice(len(probabilities), p=probabilities)]
@@ -356,7 +350,7 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
             raise ValueError(f"n must be a positive integer, got {n!r}.")
         rng = check_random_state(random_state)
         seen = set(self._evaluated_keys) | {self.space_.canonical(c) for c in exclude}
-        rejected_before, chosen = self._rejected(), []
+        rejected_before, chosen = count_rejected(self.space_), []
         n_noisy = int(round(self.noisy_factor * n))
         for position in range(n):
             cell = None
@@ -372,7 +366,7 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
                 break
             seen.add(self.space_.canonical(cell))
             chosen.append(cell)
-        self.n_rejected_ += self._rejected() - rejected_before
+        self.n_rejected_ += count_rejected(self.space_) - rejected_before
         return self.rank(chosen) if chosen else []
 
     def _draw_guided(self, seen, rng):

@@ -17,6 +17,7 @@ from ..constraints import Constraint, check_constraints, get_cost
 from ..constraints._costs import cost_name
 from ..metrics import hypervolume, pareto_front
 from ..spaces import ConstrainedSpace, NASBench201Space, SearchSpace, SubsetSpace, get_space
+from ..spaces._constrained import count_rejected
 from ..spaces._registry import check_space_and_dataset
 from ._engine import SearchLog, connect, evaluate
 from ._evolution import RegularizedEvolution
@@ -378,8 +379,8 @@ def search(
         raise ValueError("The search evaluated no cell.")
     best = _best_positions(history.scores)[-1]
     report_of = getattr(objective, "report", None)
-    best_costs = {"flops": float(space.costs([history.cells[best]], dataset).flops[0]),
-                  "params": float(space.costs([history.cells[best]], dataset).params[0])}
+    model_costs = space.costs([history.cells[best]], dataset)
+    best_costs = {"flops": float(model_costs.flops[0]), "params": float(model_costs.params[0])}
     for cost in [c.cost for c in constraints] + ([pareto] if pareto is not None else []):
         best_costs[cost_name(cost)] = float(cost([history.cells[best]], space, dataset)[0])
     return SearchResult(
@@ -388,7 +389,7 @@ def search(
         cells=list(history.cells), scores=list(history.scores),
         seconds=time.perf_counter() - start,
         report=report_of(history.cells, history.scores) if report_of else {},
-        constraints=constraints, n_rejected=_rejected(getattr(strategy, "space_", space)),
+        constraints=constraints, n_rejected=count_rejected(getattr(strategy, "space_", space)),
         best_costs=best_costs,
         pareto=None if pareto is None else _pareto(pareto, history, space, dataset, reference, constraints),
     )
@@ -396,15 +397,6 @@ def search(
 
 def _described(constraints):
     return [[c.name, c.max_value] for c in constraints]
-
-
-def _rejected(space):
-    """Cells turned away by the constrained spaces a strategy drew from."""
-    total = 0
-    while isinstance(space, (ConstrainedSpace, SubsetSpace)):
-        total += getattr(space, "n_rejected", 0)
-        space = space.space
-    return total
 
 
 def _pareto(cost, history, space, dataset, reference, constraints):

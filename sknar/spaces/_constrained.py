@@ -157,3 +157,12 @@ class ConstrainedSpace(_RestrictedSpace):
         if listed is not None:
             return iter(listed)
         return (cell for cell in self.space.enumerate() if self.feasible([cell])[0])
+
+
+def count_rejected(space):
+    """Cells turned away so far by ``space`` and by every constrained space it restricts."""
+    total = 0
+    while isinstance(space, _RestrictedSpace):
+        total += getattr(space, "n_rejected", 0)
+        space = space.space
+    return total
