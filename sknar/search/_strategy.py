@@ -3,10 +3,10 @@
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ..spaces._constrained import _ENUMERABLE  # the size up to which a space is listed
+
 # Rejection-sampling rounds before a small space is enumerated to find new cells.
 _SAMPLING_ROUNDS = 20
-# Spaces up to this size are enumerated when rejection sampling runs dry.
-_ENUMERABLE = 100_000
 
 
 class History:
