@@ -54,10 +54,10 @@ def _model(name, dataset, seed):
 
 def run_one(name, dataset, n_train, seed):
     """Fit one model on one random training set; runs in its own process."""
-    from sknar.datasets import load_nasbench201
+    from sknar.datasets import fetch_nasbench201
     from sknar.metrics import kendall_tau
 
-    bench = load_nasbench201(dataset)
+    bench = fetch_nasbench201(dataset)
     rng = np.random.RandomState(seed)
     train = rng.choice(len(bench.data), n_train, replace=False)
     rest = np.setdiff1d(np.arange(len(bench.data)), train)

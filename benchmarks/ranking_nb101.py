@@ -12,14 +12,14 @@ import numpy as np
 from _common import machine, save
 from sklearn.ensemble import RandomForestRegressor
 from sknar import FeatureTensorEncoder, NARRanker, OneHotOpsEncoder
-from sknar.datasets import load_nasbench101
+from sknar.datasets import fetch_nasbench101
 from sknar.metrics import kendall_tau
 
 N_SPLITS = 5
 
 
 def main():
-    bench = load_nasbench101()
+    bench = fetch_nasbench101()
     tensor = FeatureTensorEncoder(space="nasbench101").fit_transform(bench.data)
     onehot = OneHotOpsEncoder(space="nasbench101").fit_transform(bench.data)
     runs = []

@@ -26,7 +26,7 @@ import time
 import numpy as np
 
 from _common import RESULTS, machine, save
-from sknar.datasets import load_nasbench101
+from sknar.datasets import fetch_nasbench101
 from sknar.search import NARStrategy, NASBench201Objective, TableObjective, search
 from sknar.spaces import NASBench101Space
 
@@ -95,7 +95,7 @@ def run_nasbench201(dataset, seeds, budget, strategies=STRATEGIES):
 
 
 def run_nasbench101(seeds):
-    bench = load_nasbench101()
+    bench = fetch_nasbench101()
     space = NASBench101Space()
     objective = TableObjective(space, bench.data, bench.target)
     runs = []

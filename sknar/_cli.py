@@ -148,11 +148,11 @@ def _search(args):
 
 
 def _demo(args):
-    from .datasets import load_nasbench201
+    from .datasets import fetch_nasbench201
     from .encoders import FeatureTensorEncoder
 
     start = time.perf_counter()
-    bench = load_nasbench201(args.dataset, data_home=args.data_home)
+    bench = fetch_nasbench201(args.dataset, data_home=args.data_home)
     space = NASBench201Space()
     costs = space.costs(bench.data, args.dataset)
     features = FeatureTensorEncoder(dataset=args.dataset).fit_transform(bench.data)

@@ -123,3 +123,30 @@ def test_search_under_latency_budgets_with_a_pareto_front(tmp_path, capsys):
     assert resumed["queried_cells"] == straight.cells
     assert main(["search", "--resume", str(log), "--max-latency", "pixel3=9"]) == 1
     assert "drop --max-flops, --max-params and --max-latency" in capsys.readouterr().err
+
+
+def test_ctrl_c_leaves_no_output_file(tmp_path):
+    # Ctrl-C once the ranker is training (after the 20 initial cells): exit 130, nothing written
+    import os
+    import signal
+    import time
+
+    out, log = tmp_path / "result.json", tmp_path / "search.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sknar", "search", "--dataset", "cifar100", "--budget", "300",
+         "--output", str(out), "--log", str(log)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if log.exists() and len(log.read_text().splitlines()) > 22:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "interrupted; continue with: sknar search --resume" in err
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["search.jsonl"]  # no temporary file left

@@ -1,15 +1,24 @@
-"""scikit-learn's estimator checks over every public estimator."""
+"""scikit-learn's estimator checks over every public estimator, found by discovery."""
 
 import pytest
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sknar import FeatureTensorEncoder, NARRanker, OneHotOpsEncoder, TierSampler
+from sknar import NARRanker
+from sknar.utils import all_estimators
 
-TINY_RANKER = NARRanker(d_model=8, n_heads=2, dim_feedforward=16, head_hidden=16,
-                        max_epochs=2, batch_size=16, random_state=0)
+ESTIMATORS = dict(all_estimators())
 
-# Checks NARRanker is expected to fail, and why (as imbalanced-learn keeps them).
+
+def _instance(name):
+    """A fast instance of each estimator: the ranker small enough for the checks' many fits."""
+    if name == "NARRanker":
+        return NARRanker(d_model=8, n_heads=2, dim_feedforward=16, head_hidden=16,
+                         max_epochs=2, batch_size=16, random_state=0)
+    return ESTIMATORS[name]()
+
+
+# Checks each estimator is expected to fail, and why (as imbalanced-learn keeps them).
 EXPECTED_FAILED_CHECKS = {
     "NARRanker": {
         "check_regressors_train": (
@@ -31,14 +40,20 @@ def _expected_failed_checks(estimator):
     return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
 
 
-@parametrize_with_checks([TINY_RANKER], expected_failed_checks=_expected_failed_checks)
-def test_sklearn_compatible_ranker(estimator, check):
+def test_discovery_finds_every_estimator():
+    assert set(ESTIMATORS) == {"FeatureTensorEncoder", "NARRanker", "OneHotOpsEncoder", "TierSampler"}
+
+
+@parametrize_with_checks([_instance(name) for name in ESTIMATORS],
+                         expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
-# The encoders and the tier sampler take architecture strings, not numeric 2-D
-# arrays, so scikit-learn skips its data-driven checks for them (input tag
-# two_d_array=False). The API checks that need no numeric data run here explicitly.
+# The encoders and the tier sampler take architecture strings, not numeric 2-D arrays:
+# their input tag two_d_array=False makes scikit-learn skip its data-driven checks above.
+# The API checks that need no numeric data run for them here explicitly.
+STRING_INPUT = [name for name in ESTIMATORS if not _instance(name).__sklearn_tags__().input_tags.two_d_array]
 STRING_INPUT_API_CHECKS = [
     "check_estimator_cloneable",
     "check_estimator_tags_renamed",
@@ -53,7 +68,11 @@ STRING_INPUT_API_CHECKS = [
 ]
 
 
-@pytest.mark.parametrize("estimator", [FeatureTensorEncoder(), OneHotOpsEncoder(), TierSampler()], ids=repr)
+def test_string_input_estimators():
+    assert set(STRING_INPUT) == {"FeatureTensorEncoder", "OneHotOpsEncoder", "TierSampler"}
+
+
+@pytest.mark.parametrize("name", STRING_INPUT)
 @pytest.mark.parametrize("check_name", STRING_INPUT_API_CHECKS)
-def test_sklearn_api_of_string_encoders(estimator, check_name):
-    getattr(estimator_checks, check_name)(type(estimator).__name__, estimator)
+def test_sklearn_api_of_string_input_estimators(name, check_name):
+    getattr(estimator_checks, check_name)(name, _instance(name))

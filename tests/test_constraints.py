@@ -3,7 +3,13 @@ import pickle
 import numpy as np
 import pytest
 
-from sknar.constraints import Constraint, HardwareLatency, ModelCost, check_constraints, get_cost
+from sknar.constraints import (
+    Constraint,
+    HardwareLatency,
+    ModelCost,
+    check_constraints,
+    get_cost,
+)
 from sknar.datasets import fetch_hw_latency
 from sknar.spaces import NASBench101Space, NASBench201Space
 

@@ -6,8 +6,11 @@ import pytest
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sknar.datasets import fetch_hw_latency, get_data_home, load_nasbench201
-from sknar.datasets._hw_latency import DEVICES, _read_latencies
+from sknar.datasets import fetch_hw_latency, fetch_nasbench201
+from sknar.datasets._base import fetch_file
+from sknar.datasets._hw_latency import _FILES, DEVICES, _read_latencies
+
+from ._data import nb201_file
 
 # From HW-NAS-Bench's CIFAR-10 latencies as published in the HELP repository
 # (data/nasbench201/latency/<device>.pt, commit 45f70eb): benchmark index 0.
@@ -19,7 +22,7 @@ def test_one_latency_per_cell_in_benchmark_order(device):
     bunch = fetch_hw_latency(device)
     assert bunch.latency.shape == (15625,) and bunch.unit == "ms" and bunch.device == device
     assert np.isfinite(bunch.latency).all() and (bunch.latency > 0).all()
-    np.testing.assert_array_equal(bunch.data, load_nasbench201("cifar10").data)
+    np.testing.assert_array_equal(bunch.data, fetch_nasbench201("cifar10").data)
     assert "HW-NAS-Bench" in bunch.DESCR and "HELP" in bunch.DESCR and device in bunch.DESCR
     # a copy each time: editing one Bunch does not change the next
     bunch.latency[:] = 0
@@ -42,17 +45,16 @@ def test_unknown_device():
 
 def _home_with(tmp_path, device, content):
     """A data home holding the NAS-Bench-201 CIFAR-10 tables and ``content`` as the latency file."""
-    shared = get_data_home()
     (tmp_path / "nasbench201").mkdir()
     for name in ("nasbench201_cifar10.csv", "nats_bench.csv"):
-        shutil.copy(shared / "nasbench201" / name, tmp_path / "nasbench201" / name)
+        shutil.copy(nb201_file(name), tmp_path / "nasbench201" / name)
     (tmp_path / "hwnasbench201").mkdir()
     (tmp_path / "hwnasbench201" / f"{device}.pt").write_bytes(content)
     return tmp_path
 
 
 def test_corrupt_or_missing_file(tmp_path):
-    good = (get_data_home() / "hwnasbench201" / "fpga.pt").read_bytes()
+    good = fetch_file(_FILES["fpga"]).read_bytes()
     home = _home_with(tmp_path, "fpga", good[: len(good) // 2])
     with pytest.raises(OSError, match="corrupt or truncated"):
         fetch_hw_latency("fpga", data_home=home)

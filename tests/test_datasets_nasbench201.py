@@ -1,13 +1,12 @@
 import json
-import io
 import shutil
 
 import numpy as np
 import pytest
 import torch
 
-from sknar.datasets import get_data_home, load_nasbench201
-from sknar.datasets import _base
+from sknar.datasets import _base, fetch_nasbench201, get_data_home, load_nasbench201
+from sknar.datasets import _nasbench201 as _nb201
 
 from ._data import nb201_file
 
@@ -15,7 +14,7 @@ INDEX0 = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_
 
 
 def test_cifar10_facts_from_the_data_readme():
-    bench = load_nasbench201("cifar10")
+    bench = fetch_nasbench201("cifar10")
     assert bench.data.shape == bench.target.shape == bench.test_target.shape == (15625,)
     np.testing.assert_array_equal(bench.index, np.arange(15625))
     best = int(np.argmax(bench.target))
@@ -36,7 +35,7 @@ def test_cifar10_facts_from_the_data_readme():
     [("cifar100", 52.70000000406901, 73.49, 73.51), ("ImageNet16-120", 28.211111075507272, 46.73, 47.31)],
 )
 def test_other_datasets_facts(dataset, val0, best_val, best_test):
-    bench = load_nasbench201(dataset)
+    bench = fetch_nasbench201(dataset)
     assert bench.target[0] == val0
     assert bench.target.max() == pytest.approx(best_val, abs=5e-3)
     assert bench.test_target.max() == pytest.approx(best_test, abs=5e-3)
@@ -44,25 +43,25 @@ def test_other_datasets_facts(dataset, val0, best_val, best_test):
 
 
 def test_return_X_y_and_frame():
-    X, y = load_nasbench201("cifar100", return_X_y=True)
+    X, y = fetch_nasbench201("cifar100", return_X_y=True)
     assert X.shape == y.shape == (15625,)
-    bench = load_nasbench201("cifar100", as_frame=True)
+    bench = fetch_nasbench201("cifar100", as_frame=True)
     assert list(bench.frame.columns) == ["arch_str", "validation_accuracy", "test_accuracy", "train_accuracy"]
     assert bench.frame.loc[0, "arch_str"] == INDEX0
-    Xf, yf = load_nasbench201("cifar100", as_frame=True, return_X_y=True)
+    Xf, yf = fetch_nasbench201("cifar100", as_frame=True, return_X_y=True)
     assert Xf.shape == (15625, 1) and yf.name == "validation_accuracy"
 
 
 def test_loads_are_cached_and_independent():
-    a = load_nasbench201("cifar10")
+    a = fetch_nasbench201("cifar10")
     a.target[:] = 0
-    b = load_nasbench201("cifar10")
+    b = fetch_nasbench201("cifar10")
     assert b.target.max() > 90
 
 
 def test_unknown_dataset():
-    with pytest.raises(ValueError, match="Unknown NAS-Bench-201 dataset"):
-        load_nasbench201("svhn")
+    with pytest.raises(ValueError, match="The 'dataset' parameter of fetch_nasbench201 must be"):
+        fetch_nasbench201("svhn")
 
 
 def test_get_data_home_resolution(monkeypatch, tmp_path):
@@ -87,80 +86,143 @@ def test_corrupt_local_file_is_rejected(tmp_path):
     good = nb201_file("nasbench201_cifar100.csv").read_bytes()
     _copy_table(tmp_path, "nasbench201_cifar100.csv", good[: len(good) // 2])
     with pytest.raises(OSError, match="corrupt or truncated"):
-        load_nasbench201("cifar100", data_home=tmp_path, download_if_missing=False)
+        fetch_nasbench201("cifar100", data_home=tmp_path, download_if_missing=False)
 
 
 def test_missing_file_without_download(tmp_path):
     with pytest.raises(OSError, match="download_if_missing=False"):
-        load_nasbench201("cifar100", data_home=tmp_path, download_if_missing=False)
+        fetch_nasbench201("cifar100", data_home=tmp_path, download_if_missing=False)
 
 
-class _FakeResponse(io.BytesIO):
-    def __exit__(self, *exc):
-        self.close()
+def _serve_table(monkeypatch, local_server, dataset, content):
+    """Point ``dataset``'s pinned URL at a local server that serves ``content``."""
+    folder, url = local_server
+    remote = _nb201._TABLES[dataset]
+    (folder / remote.filename).write_bytes(content)
+    monkeypatch.setitem(_nb201._TABLES, dataset, _base.RemoteFile(
+        remote.subdir, remote.filename, url + remote.filename, remote.sha256))
+    monkeypatch.setattr(_base, "_RETRY_DELAY", 0)
 
 
-def test_download_is_checksummed_and_atomic(tmp_path, monkeypatch):
+def test_download_is_checksummed_and_atomic(tmp_path, monkeypatch, local_server):
+    assert _nb201._TABLES["ImageNet16-120"].url.startswith(
+        "https://raw.githubusercontent.com/Zhenhan-Huang/NASGraph-Public/")
     good = nb201_file("nasbench201_ImageNet16-120.csv").read_bytes()
-    served = {"payload": good[:-100]}
-    urls = []
+    _serve_table(monkeypatch, local_server, "ImageNet16-120", good[:-100])
+    home = tmp_path / "home"
+    with pytest.raises(OSError, match="SHA256 checksum"):
+        fetch_nasbench201("ImageNet16-120", data_home=home)
+    assert not home.exists()  # nothing half-written, not even an empty folder
 
-    def fake_urlopen(url, timeout):
-        urls.append(url)
-        return _FakeResponse(served["payload"])
-
-    monkeypatch.setattr(_base.urllib.request, "urlopen", fake_urlopen)
-    with pytest.raises(OSError, match="SHA-256"):
-        load_nasbench201("ImageNet16-120", data_home=tmp_path)
-    assert list((tmp_path / "nasbench201").iterdir()) == []  # nothing half-written
-    assert urls[0].startswith("https://raw.githubusercontent.com/Zhenhan-Huang/NASGraph-Public/")
-
-    served["payload"] = good
-    bench = load_nasbench201("ImageNet16-120", data_home=tmp_path)
-    assert (tmp_path / "nasbench201" / "nasbench201_ImageNet16-120.csv").read_bytes() == good
+    _serve_table(monkeypatch, local_server, "ImageNet16-120", good)
+    bench = fetch_nasbench201("ImageNet16-120", data_home=home)
+    assert (home / "nasbench201" / "nasbench201_ImageNet16-120.csv").read_bytes() == good
     assert bench.target[0] == 28.211111075507272
+    assert [p.name for p in (home / "nasbench201").iterdir()] == ["nasbench201_ImageNet16-120.csv"]
 
 
-def test_interrupted_download_leaves_nothing(tmp_path, monkeypatch):
-    def broken_urlopen(url, timeout):
-        raise OSError("network unreachable")
+def test_failed_download_leaves_no_folder(tmp_path, monkeypatch, local_server):
+    _serve_table(monkeypatch, local_server, "cifar100", b"")
+    (local_server[0] / "nasbench201_cifar100.csv").unlink()  # the server answers 404
+    with pytest.raises(OSError, match="Could not download nasbench201_cifar100.csv"):
+        fetch_nasbench201("cifar100", data_home=tmp_path / "home")
+    assert not (tmp_path / "home").exists()
+    (tmp_path / "kept").mkdir()  # a data home that existed before stays
+    with pytest.raises(OSError, match="Could not download"):
+        fetch_nasbench201("cifar100", data_home=tmp_path / "kept")
+    assert list((tmp_path / "kept").iterdir()) == []
 
-    monkeypatch.setattr(_base.urllib.request, "urlopen", broken_urlopen)
-    with pytest.raises(OSError, match="network unreachable"):
-        load_nasbench201("cifar100", data_home=tmp_path)
-    assert list((tmp_path / "nasbench201").iterdir()) == []
+
+def test_read_only_data_home_names_the_missing_file(tmp_path, monkeypatch):
+    home = tmp_path / "shared"
+    _copy_table(home, "nasbench201_cifar10.csv")
+    # a read-only mount (as CI's shared data): nothing there is writable, whoever runs the test
+    monkeypatch.setattr(_base, "_writable_ancestor", lambda folder: False)
+    with pytest.raises(OSError, match=r"nats_bench.csv is missing, and the data home .* is read-only"):
+        fetch_nasbench201("cifar10", data_home=home)
+    with pytest.raises(OSError, match=r"nasbench201_cifar100.csv is missing, .* read-only"):
+        fetch_nasbench201("cifar100", data_home=home)
+    assert sorted(p.name for p in (home / "nasbench201").iterdir()) == ["nasbench201_cifar10.csv"]
 
 
-def test_nar_json_format():
-    bench = load_nasbench201("cifar100", path=nb201_file("nar_nasbench201_vertice_example.json"))
+def test_read_only_check_follows_the_filesystem(tmp_path, monkeypatch):
+    assert _base._writable_ancestor(tmp_path / "a" / "b")
+    monkeypatch.setattr(_base.os, "access", lambda path, mode: False)
+    assert not _base._writable_ancestor(tmp_path / "a" / "b")
+
+
+def test_empty_data_home_setting_is_an_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("SKNAR_DATA_HOME", "")
+    with pytest.raises(ValueError, match="SKNAR_DATA_HOME is set but empty"):
+        fetch_nasbench201("cifar100")
+    with pytest.raises(ValueError, match="data_home is an empty path"):
+        get_data_home("")
+
+
+def test_folder_in_place_of_a_file(tmp_path):
+    (tmp_path / "nasbench201" / "nasbench201_cifar100.csv").mkdir(parents=True)
+    with pytest.raises(OSError, match="is a folder, not the benchmark file"):
+        fetch_nasbench201("cifar100", data_home=tmp_path)
+
+
+def test_nar_json_format(tmp_path):
+    # the reference NAR implementation's record format, with the example record's accuracies
+    path = tmp_path / "nar.json"
+    path.write_text(json.dumps({"0": {
+        "arch_str": INDEX0, "cifar10_val_acc": 81.98266665690103, "cifar10_test_acc": 85.86333333333334,
+        "cifar100_val_acc": 52.70000000406901, "cifar100_test_acc": 52.913333294677734,
+    }}))
+    bench = fetch_nasbench201("cifar100", path=path)
     assert list(bench.data) == [INDEX0]
     assert bench.target[0] == 52.70000000406901
     assert bench.test_target[0] == 52.913333294677734
     assert bench.train_target is None
-    c10 = load_nasbench201("cifar10", path=nb201_file("nar_nasbench201_vertice_example.json"))
+    c10 = fetch_nasbench201("cifar10", path=path)
     assert c10.test_target[0] == 85.86333333333334
+    with pytest.raises(ValueError, match="lacks the field 'imagenet16_val_acc'"):
+        fetch_nasbench201("ImageNet16-120", path=path)
+
+
+def test_deprecated_name():
+    with pytest.warns(FutureWarning, match="renamed fetch_nasbench201"):
+        assert load_nasbench201("cifar100").data.shape == (15625,)
+
+
+def test_binary_or_foreign_files_are_named(tmp_path):
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(ValueError, match="binary.csv is not a UTF-8 text file"):
+        fetch_nasbench201(path=binary)
+    garbage = tmp_path / "garbage.pth"
+    garbage.write_bytes(b"not a torch file" * 10)
+    with pytest.raises(ValueError, match="garbage.pth is not an official NAS-Bench-201 file"):
+        fetch_nasbench201(path=garbage)
+    other = tmp_path / "other.pth"
+    torch.save({"weights": torch.zeros(3)}, other)
+    with pytest.raises(ValueError, match="other.pth is not an official NAS-Bench-201 file"):
+        fetch_nasbench201(path=other)
 
 
 def test_csv_path_and_bad_files(tmp_path):
-    bench = load_nasbench201("cifar100", path=nb201_file("nasbench201_cifar100.csv"))
+    bench = fetch_nasbench201("cifar100", path=nb201_file("nasbench201_cifar100.csv"))
     assert bench.target[0] == 52.70000000406901
     broken = tmp_path / "broken.json"
     broken.write_text('{"0": {"arch_str": ')
     with pytest.raises(ValueError, match="not valid JSON"):
-        load_nasbench201(path=broken)
+        fetch_nasbench201(path=broken)
     truncated = tmp_path / "t.csv"
     lines = nb201_file("nasbench201_cifar100.csv").read_text().splitlines()
     truncated.write_text("\n".join(lines[:10]) + "\n" + lines[10][:30] + "\n")
     with pytest.raises(ValueError, match="line 11"):
-        load_nasbench201(path=truncated)
+        fetch_nasbench201(path=truncated)
     bad_cell = tmp_path / "bad.csv"
     bad_cell.write_text("\n".join([lines[0], lines[1].replace("avg_pool_3x3", "max_pool_3x3")]) + "\n")
     with pytest.raises(ValueError, match="Unknown operation 'max_pool_3x3'"):
-        load_nasbench201(path=bad_cell)
+        fetch_nasbench201(path=bad_cell)
     with pytest.raises(ValueError, match="Cannot tell the format"):
-        load_nasbench201(path=bad_cell.rename(tmp_path / "bad.txt"))
+        fetch_nasbench201(path=bad_cell.rename(tmp_path / "bad.txt"))
     with pytest.raises(OSError, match="No such benchmark file"):
-        load_nasbench201(path=tmp_path / "missing.pth")
+        fetch_nasbench201(path=tmp_path / "missing.pth")
 
 
 def _official_file(path, cells, accuracies):
@@ -198,12 +260,12 @@ def test_official_benchmark_file(tmp_path):
     cells = [INDEX0, "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"]
     path = tmp_path / "NAS-Bench-201-v1_1-tiny.pth"
     _official_file(path, cells, [(81.5, 85.5, 99.0), (90.5, 93.5, 100.0)])
-    bench = load_nasbench201("cifar10", path=path)
+    bench = fetch_nasbench201("cifar10", path=path)
     assert list(bench.data) == cells
     np.testing.assert_allclose(bench.target, [81.5, 90.5])
     np.testing.assert_allclose(bench.test_target, [85.5, 93.5])  # the cifar10 (train+valid) run
     np.testing.assert_allclose(bench.train_target, [99.0, 100.0])
-    c100 = load_nasbench201("cifar100", path=path)
+    c100 = fetch_nasbench201("cifar100", path=path)
     np.testing.assert_allclose(c100.target, [61.5, 70.5])
     np.testing.assert_allclose(c100.test_target, [65.5, 73.5])
     assert "official" in bench.DESCR
@@ -219,7 +281,7 @@ def test_non_finite_or_non_numeric_accuracies_are_named(tmp_path):
     with open(table, "w", newline="") as handle:
         csv.writer(handle).writerows(rows)
     with pytest.raises(ValueError, match="line 3 has a non-finite validation accuracy"):
-        load_nasbench201(path=table)
+        fetch_nasbench201(path=table)
     cell = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
     for value, message in [(float("inf"), "record '0' has a non-finite cifar10_val_acc"),
                            ("abc", "record '0' has a non-numeric 'val_acc'")]:
@@ -227,4 +289,4 @@ def test_non_finite_or_non_numeric_accuracies_are_named(tmp_path):
         records.write_text(json.dumps({"0": {"arch_str": cell, "cifar10_val_acc": value,
                                              "cifar10_test_acc": 90.0}}))
         with pytest.raises(ValueError, match=message):
-            load_nasbench201(path=records)
+            fetch_nasbench201(path=records)

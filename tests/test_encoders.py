@@ -8,23 +8,23 @@ from sklearn.pipeline import make_pipeline
 from sknar.encoders import FeatureTensorEncoder, OneHotOpsEncoder
 from sknar.spaces import NASBench201Cell, NASBench201Space
 
-from ._data import nar_nb201_record
+from ._data import (
+    NAR_NB201_ADJACENCY,
+    NAR_NB201_CELL,
+    NAR_NB201_SLOT_FLOPS,
+    NAR_NB201_SLOT_PARAMS,
+)
 
 SPACE = NASBench201Space()
-RECORD_KEYS = {"cifar10": "cifar10-valid", "cifar100": "cifar100", "ImageNet16-120": "ImageNet16-120"}
 
 
 @pytest.mark.parametrize("dataset", ["cifar10", "cifar100", "ImageNet16-120"])
 def test_feature_tensor_matches_the_nar_record(dataset):
-    record = nar_nb201_record()
-    key = RECORD_KEYS[dataset]
-    X = FeatureTensorEncoder(dataset=dataset, scaling="none").fit_transform([record["arch_str"]])
+    X = FeatureTensorEncoder(dataset=dataset, scaling="none").fit_transform([NAR_NB201_CELL])
     tensor = X.reshape(31, 4, 4)
-    np.testing.assert_array_equal(tensor[0], record["cell_adjacency"])
+    np.testing.assert_array_equal(tensor[0], NAR_NB201_ADJACENCY)
     positions = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
-    for cell, (flops, params) in enumerate(
-        zip(record[f"{key}_opt_flops"].values(), record[f"{key}_opt_params"].values())
-    ):
+    for cell, (flops, params) in enumerate(zip(NAR_NB201_SLOT_FLOPS[dataset], NAR_NB201_SLOT_PARAMS[dataset])):
         expected_flops = np.zeros((4, 4))
         expected_params = np.zeros((4, 4))
         for (r, c), f, p in zip(positions, flops, params):
@@ -110,17 +110,21 @@ def test_encoders_in_pipeline_and_column_transformer():
 
 
 def test_nb101_feature_tensor_matches_the_nar_record():
-    from ._data import nar_nb101_record
+    from ._data import (
+        NAR_NB101_MATRIX,
+        NAR_NB101_OPS,
+        NAR_NB101_VERTEX_FLOPS,
+        NAR_NB101_VERTEX_PARAMS,
+    )
 
-    record = nar_nb101_record()
-    cell = (record["module_adjacency"], record["module_operations"])
+    cell = (NAR_NB101_MATRIX, NAR_NB101_OPS)
     enc = FeatureTensorEncoder(space="nasbench101", scaling="none").fit([cell])
     assert (enc.n_tokens_, enc.token_dim_) == (19, 49)
     tensor = enc.transform([cell]).reshape(19, 7, 7)
-    matrix = np.array(record["module_adjacency"])
+    matrix = np.array(NAR_NB101_MATRIX)
     codes = {"input": 1, "conv1x1-bn-relu": 2, "conv3x3-bn-relu": 3, "maxpool3x3": 4, "output": 5}
-    np.testing.assert_array_equal(tensor[0], matrix * [codes[o] for o in record["module_operations"]])
-    for k, (flops, params) in enumerate(zip(record["vertex_flops"].values(), record["vertex_params"].values())):
+    np.testing.assert_array_equal(tensor[0], matrix * [codes[o] for o in NAR_NB101_OPS])
+    for k, (flops, params) in enumerate(zip(NAR_NB101_VERTEX_FLOPS, NAR_NB101_VERTEX_PARAMS)):
         np.testing.assert_array_equal(tensor[1 + 2 * k], matrix * np.array(flops, dtype=np.float32))
         np.testing.assert_array_equal(tensor[2 + 2 * k], matrix * np.array(params, dtype=np.float32))
     assert enc.get_feature_names_out()[-1] == "cell8_params_r6c6"

@@ -7,7 +7,7 @@ from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker, NASBench201Space, TierSampler
 from sknar.constraints import Constraint, HardwareLatency
-from sknar.datasets import load_nasbench201
+from sknar.datasets import fetch_nasbench201
 
 SPACE = NASBench201Space()
 QUICK = dict(d_model=8, n_heads=2, dim_feedforward=16, head_hidden=16, max_epochs=3)
@@ -15,7 +15,7 @@ QUICK = dict(d_model=8, n_heads=2, dim_feedforward=16, head_hidden=16, max_epoch
 
 @pytest.fixture(scope="module")
 def evaluated():
-    bench = load_nasbench201("cifar10")
+    bench = fetch_nasbench201("cifar10")
     rng = np.random.RandomState(0)
     index = rng.choice(len(bench.data), 500, replace=False)
     cells, accuracy = list(bench.data[index]), bench.target[index]
@@ -137,9 +137,9 @@ def test_errors(evaluated):
 
 @pytest.fixture(scope="module")
 def nb101():
-    from sknar.datasets import load_nasbench101
+    from sknar.datasets import fetch_nasbench101
 
-    bench = load_nasbench101()
+    bench = fetch_nasbench101()
     cells, accuracy = list(bench.data[:400]), bench.target[:400]
     model = make_pipeline(FeatureTensorEncoder(space="nasbench101"),
                           NARRanker(random_state=0, **QUICK)).fit(cells, accuracy)

@@ -3,7 +3,7 @@ import pytest
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker, NASBench201Space
-from sknar.datasets import load_nasbench101
+from sknar.datasets import fetch_nasbench101
 from sknar.search import (
     NARStrategy,
     NASBench201Objective,
@@ -105,7 +105,7 @@ def test_hard_limits_hold_for_sampled_and_mutated_cells(objective):
 
 
 def test_table_objective_restricts_the_search_to_its_cells():
-    bench = load_nasbench101()
+    bench = fetch_nasbench101()
     space = NASBench101Space()
     objective = TableObjective(space, bench.data, bench.target)
     table = set(bench.hash)

@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker
-from sknar.datasets import load_nasbench201
+from sknar.datasets import fetch_nasbench201
 from sknar.search import NARStrategy, NASBench201Objective, RegularizedEvolution, search
 from sknar.search._engine import SearchLog
 
@@ -53,7 +53,7 @@ def test_dask_cluster_gives_the_same_search(objective, cluster):
 
 
 def test_grid_search_over_a_ranker_pipeline_on_dask(cluster):
-    bench = load_nasbench201("cifar10")
+    bench = fetch_nasbench201("cifar10")
     cells, accuracy = list(bench.data[:200]), bench.target[:200]
     model = make_pipeline(FeatureTensorEncoder(), NARRanker(d_model=8, n_heads=2, max_epochs=2, random_state=0))
     grid = GridSearchCV(model, {"narranker__lr": [1e-3, 3e-3]}, cv=2)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sknar.datasets import load_nasbench101, load_nasbench201
+from sknar.datasets import fetch_nasbench101, fetch_nasbench201
 from sknar.search import NASBench201Objective, TableObjective, check_objective
 from sknar.spaces import NASBench101Space, NASBench201Space
 
@@ -12,7 +12,7 @@ def objective():
 
 
 def test_nasbench201_objective_returns_validation_accuracy(objective):
-    bench = load_nasbench201("cifar10")
+    bench = fetch_nasbench201("cifar10")
     np.testing.assert_array_equal(objective(list(bench.data[:3])), bench.target[:3])
     assert objective.test_rank(bench.data[6111]) == 1 == objective.validation_rank(bench.data[6111])
     assert objective.test_accuracy(bench.data[0]) == bench.test_target[0]
@@ -24,7 +24,7 @@ def test_nasbench201_objective_returns_validation_accuracy(objective):
 
 
 def test_report(objective):
-    bench = load_nasbench201("cifar10")
+    bench = fetch_nasbench201("cifar10")
     cells = list(bench.data[[10, 6111, 20]])
     report = objective.report(cells, objective(cells))
     assert report["best_index"] == 6111 and report["queries_to_optimum"] == 2
@@ -36,7 +36,7 @@ def test_report(objective):
 
 
 def test_table_objective_looks_cells_up_by_isomorphism():
-    bench = load_nasbench101()
+    bench = fetch_nasbench101()
     space = NASBench101Space()
     objective = TableObjective(space, bench.data, bench.target, test_scores=bench.target - 1)
     matrix, ops = bench.data[0]

@@ -6,12 +6,19 @@ import itertools
 import numpy as np
 import pytest
 from sklearn.pipeline import make_pipeline
+from sklearn.utils import check_random_state
 
 from sknar import FeatureTensorEncoder, NARRanker, OneHotOpsEncoder, TierSampler
 from sknar.search import NARStrategy, search
-from sknar.spaces import SPACES, CellCost, NASBench101Space, NASBench201Space, SearchSpace, get_space
+from sknar.spaces import (
+    SPACES,
+    CellCost,
+    NASBench101Space,
+    NASBench201Space,
+    SearchSpace,
+    get_space,
+)
 from sknar.spaces._registry import token_layout
-from sklearn.utils import check_random_state
 
 OPS = ("conv", "pool")
 

@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from sknar.constraints import Constraint
-from sknar.spaces import ConstrainedSpace, NASBench101Space, NASBench201Space, SubsetSpace
+from sknar.spaces import (
+    ConstrainedSpace,
+    NASBench101Space,
+    NASBench201Space,
+    SubsetSpace,
+)
 
 PARENT = NASBench201Space()
 ALL = list(PARENT.enumerate())

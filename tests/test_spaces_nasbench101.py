@@ -1,60 +1,60 @@
-import csv
 import itertools
 
 import numpy as np
 import pytest
 
+from sknar.datasets import fetch_nasbench101
 from sknar.spaces import NASBench101Space
 
-from ._data import nar_nb101_record, nb101_file
+from ._data import (
+    NAR_NB101_FLOPS,
+    NAR_NB101_HASH,
+    NAR_NB101_MATRIX,
+    NAR_NB101_OPS,
+    NAR_NB101_PARAMS,
+    NAR_NB101_VERTEX_FLOPS,
+    NAR_NB101_VERTEX_PARAMS,
+    naslib_nb101,
+)
 
 SPACE = NASBench101Space()
 
 
-def _sample_rows():
-    with open(nb101_file("nb101_sample_500.csv"), newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return [(np.array([int(b) for b in r["adjacency_7x7_rowmajor"]]).reshape(7, 7), r["ops"].split(","), r)
-            for r in rows]
-
-
 def test_hash_of_the_example_record():
-    record = nar_nb101_record()
-    assert SPACE.canonical((record["module_adjacency"], record["module_operations"])) == record["unique_hash"]
+    assert SPACE.canonical((NAR_NB101_MATRIX, NAR_NB101_OPS)) == NAR_NB101_HASH
 
 
 def test_isomorphic_cells_share_a_hash():
-    record = nar_nb101_record()
-    matrix, ops = np.array(record["module_adjacency"]), record["module_operations"]
+    matrix, ops = np.array(NAR_NB101_MATRIX), NAR_NB101_OPS
     # relabel the interior vertices by any topological-order-preserving permutation
     for perm in itertools.permutations(range(1, 6)):
         order = [0, *perm, 6]
         permuted = matrix[np.ix_(order, order)]
         if np.tril(permuted).any():
             continue
-        assert SPACE.canonical((permuted, [ops[v] for v in order])) == record["unique_hash"]
+        assert SPACE.canonical((permuted, [ops[v] for v in order])) == NAR_NB101_HASH
     changed = list(ops)
     changed[2] = "conv1x1-bn-relu"
-    assert SPACE.canonical((matrix, changed)) != record["unique_hash"]
+    assert SPACE.canonical((matrix, changed)) != NAR_NB101_HASH
 
 
 def test_cost_reproduces_the_nar_record():
-    record = nar_nb101_record()
-    cost = SPACE.cost((record["module_adjacency"], record["module_operations"]))
-    np.testing.assert_array_equal(cost.slot_flops, list(record["vertex_flops"].values()))
-    np.testing.assert_array_equal(cost.slot_params, list(record["vertex_params"].values()))
-    assert cost.params == record["trainable_parameters"] == 8555530
-    assert cost.flops == record["flops"] == 2527684618
+    cost = SPACE.cost((NAR_NB101_MATRIX, NAR_NB101_OPS))
+    np.testing.assert_array_equal(cost.slot_flops, NAR_NB101_VERTEX_FLOPS)
+    np.testing.assert_array_equal(cost.slot_params, NAR_NB101_VERTEX_PARAMS)
+    assert cost.params == NAR_NB101_PARAMS
+    assert cost.flops == NAR_NB101_FLOPS
 
 
 def test_cost_matches_all_500_sample_cells():
-    rows = _sample_rows()
-    assert len(rows) == 500
-    for matrix, ops, row in rows:
-        assert SPACE.cost((matrix, ops)).params == round(float(row["params_M"]) * 1e6)
+    # NASLib's zc_nasbench101.json holds each cell's FLOPs and parameters (in millions)
+    cells, records = fetch_nasbench101().data, naslib_nb101()
+    assert len(cells) == len(records) == 500
+    for (matrix, ops), record in zip(cells, records):
+        assert SPACE.cost((matrix, ops)).params == round(record["params"] * 1e6)
         # NASLib counts multiply-accumulates plus BN/ReLU, our "naslib" convention
         naslib = SPACE.cost((matrix, ops), counting="naslib").flops / 1e6
-        assert naslib == pytest.approx(float(row["flops_M"]), abs=1e-6)
+        assert naslib == pytest.approx(record["flops"], abs=1e-6)
         assert SPACE.cost((matrix, ops)).params == SPACE.cost((matrix, ops), counting="naslib").params
 
 

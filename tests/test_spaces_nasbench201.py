@@ -7,7 +7,14 @@ from hypothesis import strategies as st
 
 from sknar.spaces import EDGES, OPERATIONS, NASBench201Cell, NASBench201Space
 
-from ._data import nar_nb201_record, nb201_file
+from ._data import (
+    NAR_NB201_CELL,
+    NAR_NB201_SLOT_FLOPS,
+    NAR_NB201_SLOT_PARAMS,
+    NAR_NB201_TOTALS,
+    naslib_nb201,
+    nb201_file,
+)
 
 SPACE = NASBench201Space()
 RECORD_KEYS = {"cifar10": "cifar10-valid", "cifar100": "cifar100", "ImageNet16-120": "ImageNet16-120"}
@@ -127,33 +134,21 @@ def test_canonical_ignores_node_order_and_dead_edges():
 
 @pytest.mark.parametrize("dataset", ["cifar10", "cifar100", "ImageNet16-120"])
 def test_cost_reproduces_the_nar_record(dataset):
-    record = nar_nb201_record()
-    key = RECORD_KEYS[dataset]
-    for cell in (record["arch_str"], NASBench201Cell.from_string(record["arch_str"])):
+    for cell in (NAR_NB201_CELL, NASBench201Cell.from_string(NAR_NB201_CELL)):
         cost = SPACE.cost(cell, dataset)
-        np.testing.assert_array_equal(cost.slot_flops, list(record[f"{key}_opt_flops"].values()))
-        np.testing.assert_array_equal(cost.slot_params, list(record[f"{key}_opt_params"].values()))
-        assert cost.flops == record[f"{key}_total_flops"]
-        assert cost.params == record[f"{key}_total_params"]
+        np.testing.assert_array_equal(cost.slot_flops, NAR_NB201_SLOT_FLOPS[dataset])
+        np.testing.assert_array_equal(cost.slot_params, NAR_NB201_SLOT_PARAMS[dataset])
+        assert (cost.params, cost.flops) == NAR_NB201_TOTALS[dataset]
 
 
-def test_cost_totals_quoted_in_the_record():
-    record = nar_nb201_record()
-    got = [(SPACE.cost(record["arch_str"], d).params, SPACE.cost(record["arch_str"], d).flops)
-           for d in ("cifar10", "cifar100", "ImageNet16-120")]
-    assert got == [(129306, 16315008), (135156, 16320768), (136456, 4086272)]
-
-
-def test_params_match_the_benchmark_counts():
-    # NASLib's params_M are NAS-Bench-201's own parameter counts (in millions)
-    with open(nb201_file("naslib_nb201_cost_sample.csv"), newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert len(rows) == 2173
-    for dataset in ("cifar10", "cifar100", "ImageNet16-120"):
-        subset = [r for r in rows if r["dataset"] == dataset]
-        costs = SPACE.costs([r["arch_str"] for r in subset], dataset)
-        expected = np.array([float(r["params_M"]) for r in subset])
-        np.testing.assert_allclose(costs.params / 1e6, expected, atol=5e-7)
+@pytest.mark.parametrize("dataset", ["cifar10", "cifar100", "ImageNet16-120"])
+def test_params_match_the_benchmark_counts(dataset):
+    # NASLib's zc_nasbench201.json: 491 cells per dataset with NAS-Bench-201's own parameter
+    # counts, in millions
+    cells, records = naslib_nb201(dataset)
+    assert len(cells) == len(set(cells)) == 491
+    expected = np.array([r["params"] for r in records])
+    np.testing.assert_allclose(SPACE.costs(cells, dataset).params / 1e6, expected, atol=5e-7)
 
 
 def test_benchmark_counting_convention():

@@ -15,10 +15,10 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker
-from sknar.datasets import load_nasbench201
+from sknar.datasets import fetch_nasbench201
 from sknar.metrics import kendall_tau_scorer
 
-bench = load_nasbench201("cifar10")
+bench = fetch_nasbench201("cifar10")
 index = np.random.RandomState(0).choice(len(bench.data), 300, replace=False)
 cells, accuracy = bench.data[index], bench.target[index]
 

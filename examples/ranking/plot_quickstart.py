@@ -13,10 +13,10 @@ import numpy as np
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker
-from sknar.datasets import load_nasbench201
+from sknar.datasets import fetch_nasbench201
 from sknar.metrics import kendall_tau
 
-bench = load_nasbench201("cifar10")
+bench = fetch_nasbench201("cifar10")
 rng = np.random.RandomState(0)
 order = rng.permutation(len(bench.data))
 train, rest = order[:500], order[500:]

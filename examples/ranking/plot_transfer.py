@@ -13,10 +13,10 @@ import numpy as np
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker
-from sknar.datasets import load_nasbench201
+from sknar.datasets import fetch_nasbench201
 from sknar.metrics import kendall_tau
 
-cifar10 = load_nasbench201("cifar10")
+cifar10 = fetch_nasbench201("cifar10")
 train = np.random.RandomState(0).choice(len(cifar10.data), 500, replace=False)
 model = make_pipeline(FeatureTensorEncoder(dataset="cifar10"), NARRanker(random_state=0))
 model.fit(cifar10.data[train], cifar10.target[train])
@@ -25,7 +25,7 @@ others = np.setdiff1d(np.arange(len(cifar10.data)), train)
 
 taus = {}
 for name in ("cifar10", "cifar100", "ImageNet16-120"):
-    bench = load_nasbench201(name)
+    bench = fetch_nasbench201(name)
     taus[name] = kendall_tau(bench.test_target[others], scores[others])
     print(f"{name:15s} tau vs test accuracy: {taus[name]:.3f}")
 

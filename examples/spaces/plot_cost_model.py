@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker, NASBench201Space
-from sknar.datasets import load_nasbench201
+from sknar.datasets import fetch_nasbench201
 
 space = NASBench201Space()
 cells = list(space.enumerate())
@@ -21,7 +21,7 @@ costs = space.costs(cells, "cifar10")
 print(f"FLOPs {costs.flops.min() / 1e6:.1f}-{costs.flops.max() / 1e6:.1f} M, "
       f"params {costs.params.min() / 1e6:.3f}-{costs.params.max() / 1e6:.3f} M")
 
-bench = load_nasbench201("cifar10")
+bench = fetch_nasbench201("cifar10")
 train = np.random.RandomState(0).choice(len(bench.data), 500, replace=False)
 model = make_pipeline(FeatureTensorEncoder(), NARRanker(max_epochs=30, random_state=0))
 model.fit(bench.data[train], bench.target[train])

@@ -17,11 +17,11 @@ import numpy as np
 from sklearn.pipeline import make_pipeline
 
 from sknar import FeatureTensorEncoder, NARRanker, TierSampler
-from sknar.datasets import load_nasbench101
+from sknar.datasets import fetch_nasbench101
 from sknar.metrics import kendall_tau
 from sknar.spaces import NASBench101Space
 
-bench = load_nasbench101()
+bench = fetch_nasbench101()
 space = NASBench101Space()
 order = np.random.RandomState(0).permutation(len(bench.data))
 train, test = order[:400], order[400:]

@@ -1,10 +1,12 @@
 """An upper bound on a per-cell cost, and the checks that turn user input into one."""
 
+import os
 from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
 
+from ..utils._sklearn_compat import validate_params
 from ._costs import cost_name, get_cost
 
 
@@ -66,6 +68,10 @@ class Constraint:
         return f"Constraint({self.name!r}, {self.max_value!r})"
 
 
+@validate_params(
+    {"constraints": [None, Mapping, Constraint, list, tuple], "data_home": [str, os.PathLike, None]},
+    prefer_skip_nested_validation=True,
+)
 def check_constraints(constraints, *, data_home=None):
     """Normalise user constraints into a list of :class:`Constraint`.
 

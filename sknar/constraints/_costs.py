@@ -1,9 +1,12 @@
 """Per-cell costs a search can bound: the cost model's FLOPs and parameters, and
 measured device latencies."""
 
+import os
+
 import numpy as np
 
 from ..datasets._hw_latency import DEVICES
+from ..utils._sklearn_compat import validate_params
 
 
 class ModelCost:
@@ -118,6 +121,10 @@ class HardwareLatency:
         return f"HardwareLatency({self.device!r})"
 
 
+@validate_params(
+    {"cost": [str, callable], "data_home": [str, os.PathLike, None]},
+    prefer_skip_nested_validation=True,
+)
 def get_cost(cost, *, data_home=None):
     """A cost from its name: ``"flops"``, ``"params"`` or ``"latency:<device>"``.
 

@@ -1,16 +1,19 @@
 """Data home resolution and checksummed, atomic downloads of benchmark tables."""
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
-import shutil
-import tempfile
-import urllib.request
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from sklearn.datasets import fetch_file as sklearn_fetch_file
+
+from ..utils._sklearn_compat import validate_params
 
 
 @dataclass(frozen=True)
@@ -19,10 +22,11 @@ class RemoteFile:
 
     subdir: str
     filename: str
-    url: object  # str, or None for a file that has no public download
+    url: str
     sha256: str
 
 
+@validate_params({"data_home": [str, os.PathLike, None]}, prefer_skip_nested_validation=True)
 def get_data_home(data_home=None):
     """Return the folder where sknar looks for (and downloads) benchmark files.
 
@@ -31,13 +35,18 @@ def get_data_home(data_home=None):
     then ``~/sknar_data``. The folder is not created here, so a read-only
     shared data folder works as is.
 
+    Read more in the :ref:`User Guide <datasets>`.
+
     Parameters
     ----------
     data_home : str or path-like, default=None
+        The folder to use; ``None`` means ``$SKNAR_DATA_HOME``, else
+        ``~/sknar_data``.
 
     Returns
     -------
     data_home : pathlib.Path
+        The data home, with ``~`` expanded.
 
     Examples
     --------
@@ -46,7 +55,16 @@ def get_data_home(data_home=None):
     'my_sknar_data'
     """
     if data_home is None:
-        data_home = os.environ.get("SKNAR_DATA_HOME", Path("~") / "sknar_data")
+        data_home = os.environ.get("SKNAR_DATA_HOME")
+        if data_home is not None and not data_home.strip():
+            raise ValueError(
+                "SKNAR_DATA_HOME is set but empty. Unset it (to use ~/sknar_data) or set it to "
+                "the folder that holds the benchmark files."
+            )
+        if data_home is None:
+            data_home = Path("~") / "sknar_data"
+    elif not str(data_home).strip():
+        raise ValueError("data_home is an empty path; pass None or a folder.")
     return Path(data_home).expanduser()
 
 
@@ -71,30 +89,53 @@ def _verified(path, size, mtime_ns, expected):
     return True
 
 
+def _writable_ancestor(folder):
+    """Whether files can be created in ``folder`` (or, if absent, in its nearest existing parent)."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return candidate.is_dir() and os.access(candidate, os.W_OK | os.X_OK)
+    return False
+
+
+# How sklearn's fetch_file retries a failed download (tests lower the delay).
+_N_RETRIES, _RETRY_DELAY = 3, 1
+
+
 def _download(remote, target):
-    """Download to a temporary file beside ``target``, verify, then rename atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    """Download ``remote`` to ``target`` with :func:`sklearn.datasets.fetch_file`.
+
+    ``fetch_file`` retries, writes to a temporary file beside the target,
+    checks the SHA-256 and renames it into place, so a failed or corrupt
+    download leaves no partial file; a folder created for it is removed again.
+    """
+    read_only = OSError(
+        f"{target} is missing, and the data home {target.parent.parent} is read-only, so it "
+        "cannot be downloaded there. Place the file there, or set SKNAR_DATA_HOME (or "
+        "data_home=) to a writable folder or to one that holds it."
+    )
+    if not _writable_ancestor(target.parent):
+        raise read_only
+    created = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     try:
-        try:
-            with os.fdopen(handle, "wb") as out, urllib.request.urlopen(remote.url, timeout=60) as response:
-                shutil.copyfileobj(response, out)
-        except OSError as exc:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Retry downloading", UserWarning)
+            sklearn_fetch_file(
+                remote.url, folder=target.parent, local_filename=target.name,
+                sha256=remote.sha256, n_retries=_N_RETRIES, delay=_RETRY_DELAY,
+            )
+    except BaseException as exc:
+        for folder in created:  # innermost first
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only succeeds while empty
+        if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise read_only from exc
+        if isinstance(exc, Exception):
             raise OSError(
-                f"Could not download {remote.filename} from {remote.url} ({exc}). Nothing was "
+                f"Could not download {remote.filename} from {remote.url}: {exc}. Nothing was "
                 f"saved; place the file in {target.parent} or set SKNAR_DATA_HOME to a folder "
                 "that holds it."
             ) from exc
-        actual = _sha256(tmp_name)
-        if actual != remote.sha256:
-            raise OSError(
-                f"Downloaded {remote.url} has SHA-256 {actual}, expected {remote.sha256}; "
-                "the download was incomplete or the file changed. Nothing was saved."
-            )
-        os.replace(tmp_name, target)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)
         raise
 
 
@@ -103,16 +144,12 @@ def fetch_file(remote, *, data_home=None, download_if_missing=True):
 
     The file is looked up in ``<data_home>/<subdir>/<filename>``. A present file
     is checksummed (once per process); a missing one is downloaded from its
-    pinned URL into a temporary file, checksummed and renamed into place, so a
-    failed or corrupt download leaves nothing behind.
+    pinned URL (see :func:`_download`).
     """
     target = get_data_home(data_home) / remote.subdir / remote.filename
+    if target.is_dir():
+        raise OSError(f"{target} is a folder, not the benchmark file {remote.filename}.")
     if not target.exists():
-        if remote.url is None:
-            raise OSError(
-                f"{target} not found, and it has no public download. Place the file there "
-                "or set SKNAR_DATA_HOME (or data_home=) to the folder that holds it."
-            )
         if not download_if_missing:
             raise OSError(
                 f"{target} not found and download_if_missing=False. Set SKNAR_DATA_HOME "
@@ -127,10 +164,22 @@ def fetch_file(remote, *, data_home=None, download_if_missing=True):
 def read_json(path):
     """Parse a JSON file, naming the file when it is truncated or corrupt."""
     try:
-        with open(path) as handle:
+        with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path} is not valid JSON (truncated or corrupt?): {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not a UTF-8 text file (binary or corrupt?): {exc}") from None
+
+
+@contextlib.contextmanager
+def open_text(path):
+    """Open a text table, naming the file when its bytes are not UTF-8 text."""
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            yield handle
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not a UTF-8 text file (binary or corrupt?): {exc}") from None
 
 
 def check_finite(values, path, column, where):

@@ -6,10 +6,10 @@ from functools import lru_cache
 
 import numpy as np
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import StrOptions, validate_params
 
-from ._base import RemoteFile, fetch_file
-from ._nasbench201 import N_CELLS, load_nasbench201
+from ..utils._sklearn_compat import StrOptions, validate_params
+from ._base import RemoteFile, fetch_file, get_data_home
+from ._nasbench201 import N_CELLS, fetch_nasbench201
 
 _HELP = (
     "https://raw.githubusercontent.com/HayeonLee/HELP/"
@@ -97,7 +97,7 @@ def fetch_hw_latency(device="pixel3", *, data_home=None, download_if_missing=Tru
     The latencies are HW-NAS-Bench's (Li et al., 2021): each cell's network
     measured on the device with CIFAR-10 input. Files are looked up in the
     data home and downloaded (SHA-256 checked) when missing, as for
-    :func:`load_nasbench201`; they are read with ``torch.load(...,
+    :func:`fetch_nasbench201`; they are read with ``torch.load(...,
     weights_only=True)``, never with an unrestricted unpickler.
 
     Parameters
@@ -137,9 +137,9 @@ def fetch_hw_latency(device="pixel3", *, data_home=None, download_if_missing=Tru
     >>> pixel3.data[fastest], round(float(pixel3.latency[fastest]), 3)
     ('|none~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|none~0|none~1|none~2|', 0.003)
     """
-    home = None if data_home is None else str(data_home)
+    home = str(get_data_home(data_home))  # resolved first: the cache is keyed by the folder
     latency, source = _load(device, home, download_if_missing)
-    cells = load_nasbench201("cifar10", data_home=data_home, download_if_missing=download_if_missing).data
+    cells = fetch_nasbench201("cifar10", data_home=data_home, download_if_missing=download_if_missing).data
     return Bunch(
         latency=latency.copy(),
         data=cells,

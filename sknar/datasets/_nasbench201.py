@@ -1,14 +1,17 @@
 """NAS-Bench-201 as a scikit-learn-style dataset."""
 
 import csv
+import os
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils import Bunch
+from sklearn.utils import Bunch, deprecated
 
 from ..spaces.nasbench201._cell import to_codes
-from ._base import RemoteFile, check_finite, fetch_file, read_json
+from ..utils._sklearn_compat import StrOptions, validate_params
+from ._base import RemoteFile, get_data_home, check_finite, fetch_file, open_text, read_json
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 N_CELLS = 15625
@@ -95,7 +98,7 @@ def _float(value, path, row, column):
 
 def _read_csv(path, columns):
     """Read a CSV's named columns as lists, failing clearly on a bad header or row."""
-    with open(path, newline="") as handle:
+    with open_text(path) as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
@@ -185,7 +188,15 @@ def _load_official(path, dataset):
     """Read the official ``NAS-Bench-201-v1_*.pth`` through the nas-bench-201 API."""
     from nas_201_api import NASBench201API
 
-    api = NASBench201API(str(path), verbose=False)
+    try:
+        api = NASBench201API(str(path), verbose=False)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, AssertionError, AttributeError,
+            KeyError, IndexError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{path} is not an official NAS-Bench-201 file (NAS-Bench-201-v1_*.pth) that the "
+            f"nas-bench-201 package can read (truncated or another format?): "
+            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        ) from None
     valid_split = "cifar10-valid" if dataset == "cifar10" else dataset
     index = np.asarray(api.evaluated_indexes, dtype=np.int64)
     target, test, train = (np.empty(len(index)) for _ in range(3))
@@ -223,7 +234,18 @@ def _load_path(path, dataset):
     )
 
 
-def load_nasbench201(
+@validate_params(
+    {
+        "dataset": [StrOptions(set(DATASETS))],
+        "path": [str, os.PathLike, None],
+        "data_home": [str, os.PathLike, None],
+        "download_if_missing": ["boolean"],
+        "return_X_y": ["boolean"],
+        "as_frame": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def fetch_nasbench201(
     dataset="cifar10",
     *,
     path=None,
@@ -232,7 +254,12 @@ def load_nasbench201(
     return_X_y=False,
     as_frame=False,
 ):
-    """Load the NAS-Bench-201 cells and their accuracies on one image dataset.
+    """Fetch the NAS-Bench-201 cells and their accuracies on one image dataset.
+
+    The tables are looked up in the data home and downloaded from their pinned
+    public URLs (SHA-256 checked) when missing.
+
+    Read more in the :ref:`User Guide <datasets>`.
 
     Parameters
     ----------
@@ -263,18 +290,22 @@ def load_nasbench201(
         ``feature_names``, ``target_names``, ``frame`` and ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
 
+    References
+    ----------
+    .. [1] X. Dong and Y. Yang, "NAS-Bench-201: Extending the Scope of
+       Reproducible Neural Architecture Search", ICLR 2020.
+
     Examples
     --------
-    >>> from sknar.datasets import load_nasbench201
-    >>> bench = load_nasbench201("cifar10")
+    >>> from sknar.datasets import fetch_nasbench201
+    >>> bench = fetch_nasbench201("cifar10")
     >>> bench.data.shape
     (15625,)
     >>> int(bench.index[bench.target.argmax()]), round(float(bench.target.max()), 4)
     (6111, 91.6067)
     """
-    _check_dataset(dataset)
     if path is None:
-        home = None if data_home is None else str(data_home)
+        home = str(get_data_home(data_home))  # resolved first: the cache is keyed by the folder
         loaded = dict(_load_shipped(dataset, home, download_if_missing))
     else:
         loaded = _load_path(path, dataset)
@@ -305,3 +336,9 @@ def load_nasbench201(
         target_names=["validation_accuracy"],
         DESCR=_DESCR.format(dataset=dataset, splits=_SPLITS[dataset], source=source),
     )
+
+
+@deprecated("load_nasbench201 was renamed fetch_nasbench201 in 0.2 and will be removed in 0.4.")
+def load_nasbench201(*args, **kwargs):
+    """Deprecated alias of :func:`fetch_nasbench201`."""
+    return fetch_nasbench201(*args, **kwargs)

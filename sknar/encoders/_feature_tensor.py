@@ -1,12 +1,11 @@
 """The NAR / ReNAS feature tensor of a cell: operations plus per-slot FLOPs and parameters."""
 
 import numpy as np
-from sklearn.base import _fit_context
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..spaces import SearchSpace
 from ..spaces._registry import check_space_and_dataset
+from ..utils._sklearn_compat import StrOptions, _fit_context
 from ._base import BaseCellEncoder
 
 

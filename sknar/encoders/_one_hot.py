@@ -1,10 +1,10 @@
 """One-hot encoding of a cell's operations (and, where cells vary, its edges)."""
 
-from sklearn.base import _fit_context
 from sklearn.utils.validation import check_is_fitted
 
 from ..spaces import SearchSpace
 from ..spaces._registry import check_space_and_dataset
+from ..utils._sklearn_compat import _fit_context
 from ._base import BaseCellEncoder
 
 

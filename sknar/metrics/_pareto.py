@@ -1,8 +1,9 @@
 """The Pareto front of score against cost, and its hypervolume."""
 
 import numpy as np
-from sklearn.utils._param_validation import validate_params
 from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+from ..utils._sklearn_compat import validate_params
 
 
 def _check(scores, costs):

@@ -1,11 +1,17 @@
 """Ranking quality metrics for architecture predictors, and their scorers."""
 
 import warnings
+from numbers import Integral
 
 import numpy as np
 from scipy import stats
 from sklearn.metrics import make_scorer
 from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+from ..utils._sklearn_compat import Interval, validate_params
+
+_ARRAYS = {"y_true": ["array-like"], "y_score": ["array-like"]}
+_K = [Interval(Integral, 1, None, closed="left")]
 
 
 def _check(y_true, y_score):
@@ -19,6 +25,7 @@ def _check(y_true, y_score):
     return y_true, y_score
 
 
+@validate_params(_ARRAYS, prefer_skip_nested_validation=True)
 def kendall_tau(y_true, y_score):
     """Kendall's tau-b rank correlation between true accuracies and predicted scores.
 
@@ -47,6 +54,7 @@ def kendall_tau(y_true, y_score):
     return 0.0 if np.isnan(tau) else float(tau)
 
 
+@validate_params(_ARRAYS, prefer_skip_nested_validation=True)
 def spearman_rho(y_true, y_score):
     """Spearman's rank correlation between true accuracies and predicted scores.
 
@@ -68,11 +76,10 @@ def _top(values, k):
 
 
 def _check_k(k, n):
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}.")
     return min(int(k), n)
 
 
+@validate_params({**_ARRAYS, "k": _K}, prefer_skip_nested_validation=True)
 def precision_at_k(y_true, y_score, *, k=10):
     """Share of the true top-``k`` architectures found in the predicted top-``k``.
 
@@ -87,6 +94,7 @@ def precision_at_k(y_true, y_score, *, k=10):
     return len(set(_top(y_true, k)) & set(_top(y_score, k))) / k
 
 
+@validate_params({**_ARRAYS, "k": _K}, prefer_skip_nested_validation=True)
 def top_k_regret(y_true, y_score, *, k=1):
     """Best true accuracy minus the best true accuracy among the predicted top-``k``.
 

@@ -4,9 +4,8 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
 from skorch.callbacks import LRScheduler, ProgressBar
@@ -15,6 +14,7 @@ from skorch.utils import to_tensor
 
 from ..metrics import kendall_tau
 from ..spaces._registry import token_layout
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ._network import NARLoss, NARNetwork
 from ._tiers import assign_tiers
 
@@ -52,6 +52,10 @@ class WarmupInverseSqrt:
         return min(step / self.warmup_steps, (self.warmup_steps / step) ** 0.5)
 
 
+class _TrainingInterrupted(Exception):
+    """Carries a Ctrl-C out of skorch's ``partial_fit``, which would swallow a KeyboardInterrupt."""
+
+
 class _NARNet(NeuralNet):
     """skorch net that keeps the network's tier embeddings up to date.
 
@@ -60,6 +64,14 @@ class _NARNet(NeuralNet):
     training ends, the means are recomputed from the whole training set in
     evaluation mode, so predictions use the final encoder.
     """
+
+    def fit_loop(self, X, y=None, **fit_params):
+        # skorch stops training quietly on Ctrl-C and keeps the half-trained net; a ranker
+        # that steers a search must not, so the interrupt is re-raised by NARRanker._fit.
+        try:
+            return super().fit_loop(X, y, **fit_params)
+        except KeyboardInterrupt as exc:
+            raise _TrainingInterrupted from exc
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
@@ -192,8 +204,8 @@ class NARRanker(RegressorMixin, BaseEstimator):
     --------
     >>> from sklearn.pipeline import make_pipeline
     >>> from sknar import FeatureTensorEncoder, NARRanker, NASBench201Space
-    >>> from sknar.datasets import load_nasbench201
-    >>> bench = load_nasbench201("cifar10")
+    >>> from sknar.datasets import fetch_nasbench201
+    >>> bench = fetch_nasbench201("cifar10")
     >>> model = make_pipeline(FeatureTensorEncoder(),
     ...                       NARRanker(max_epochs=3, random_state=0))
     >>> model = model.fit(bench.data[:200], bench.target[:200])
@@ -366,12 +378,16 @@ class NARRanker(RegressorMixin, BaseEstimator):
             self.net_ = self._build_net(seed)
         # Seed initialisation and dropout without disturbing the caller's global RNG.
         with torch.random.fork_rng(devices=[] if str(self.device) == "cpu" else None):
-            if warm:
-                torch.manual_seed(seed + len(self.net_.history))
-                self.net_.partial_fit(X, targets)
-            else:
-                torch.manual_seed(seed)
-                self.net_.fit(X, targets)
+            try:
+                if warm:
+                    torch.manual_seed(seed + len(self.net_.history))
+                    self.net_.partial_fit(X, targets)
+                else:
+                    torch.manual_seed(seed)
+                    self.net_.fit(X, targets)
+            except _TrainingInterrupted:
+                del self.net_  # half-trained: the ranker is left unfitted
+                raise KeyboardInterrupt from None
         self.history_ = self.net_.history
         losses = np.asarray(self.history_[:, "train_loss"], dtype=np.float64)
         if not np.isfinite(losses).all():
@@ -442,7 +458,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         )
 
     def _encode_batches(self, X, method):
-        check_is_fitted(self)
+        check_is_fitted(self, "net_")
         X, token_dim_3d = self._flatten(X)
         X = validate_data(self, X, dtype=np.float32, reset=False)
         if token_dim_3d is not None and token_dim_3d != self.token_dim_:

@@ -1,8 +1,16 @@
 """Cutting accuracies into equal-sized quality tiers."""
 
+from numbers import Integral
+
 import numpy as np
 
+from ..utils._sklearn_compat import Interval, validate_params
 
+
+@validate_params(
+    {"y": ["array-like"], "n_tiers": [Interval(Integral, 1, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
 def assign_tiers(y, n_tiers):
     """Sort ``y`` (higher is better) and cut it into ``n_tiers`` equal-sized tiers.
 

@@ -5,11 +5,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import rel_entr
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..constraints import Constraint, check_constraints
@@ -18,6 +17,7 @@ from ..ranker import NARRanker
 from ..spaces import ConstrainedSpace, SearchSpace
 from ..spaces._constrained import count_rejected
 from ..spaces._registry import check_space_and_dataset
+from ..utils._sklearn_compat import HasMethods, Interval, _fit_context
 
 # Smoothing added to histogram probabilities so that KL divergences stay finite.
 _EPSILON = 1e-6
@@ -150,8 +150,8 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
     --------
     >>> from sklearn.pipeline import make_pipeline
     >>> from sknar import FeatureTensorEncoder, NARRanker, TierSampler
-    >>> from sknar.datasets import load_nasbench201
-    >>> bench = load_nasbench201("cifar10")
+    >>> from sknar.datasets import fetch_nasbench201
+    >>> bench = fetch_nasbench201("cifar10")
     >>> cells, acc = bench.data[:300], bench.target[:300]
     >>> model = make_pipeline(FeatureTensorEncoder(), NARRanker(max_epochs=3, random_state=0))
     >>> sampler = TierSampler(model).fit(cells, acc)

@@ -7,13 +7,13 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import make_pipeline
-from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..constraints import get_cost
 from ..encoders import FeatureTensorEncoder
 from ..metrics import pareto_front
 from ..ranker import NARRanker
 from ..sampling import TierSampler
+from ..utils._sklearn_compat import HasMethods, Interval
 from ._strategy import BaseStrategy, new_random_cells
 
 

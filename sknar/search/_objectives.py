@@ -9,10 +9,10 @@ which they report after the search through :meth:`report`.
 import os
 
 import numpy as np
-from sklearn.utils._param_validation import StrOptions, validate_params
 
-from ..datasets import load_nasbench201
+from ..datasets import fetch_nasbench201
 from ..spaces import NASBench201Space, SearchSpace
+from ..utils._sklearn_compat import StrOptions, validate_params
 
 
 def _best_positions(scores):
@@ -40,7 +40,7 @@ class NASBench201Objective:
     dataset : {"cifar10", "cifar100", "ImageNet16-120"}, default="cifar10"
     data_home : str or path-like, default=None
         Where the benchmark table is found (see
-        :func:`sknar.datasets.load_nasbench201`).
+        :func:`sknar.datasets.fetch_nasbench201`).
     bench : Bunch, default=None
         An already loaded benchmark, instead of loading one.
 
@@ -64,7 +64,7 @@ class NASBench201Objective:
 
     def __init__(self, dataset="cifar10", *, data_home=None, bench=None):
         if bench is None:
-            bench = load_nasbench201(dataset, data_home=data_home)
+            bench = fetch_nasbench201(dataset, data_home=data_home)
         self.dataset = dataset
         self.space = NASBench201Space()
         self.cells = np.asarray(bench.data, dtype=object)
@@ -168,10 +168,10 @@ class TableObjective:
 
     Examples
     --------
-    >>> from sknar.datasets import load_nasbench101
+    >>> from sknar.datasets import fetch_nasbench101
     >>> from sknar.search import TableObjective
     >>> from sknar.spaces import NASBench101Space
-    >>> bench = load_nasbench101()
+    >>> bench = fetch_nasbench101()
     >>> objective = TableObjective(NASBench101Space(), bench.data, bench.target)
     >>> len(objective.cells), bool(objective(bench.data[:1])[0] == bench.target[0])
     (500, True)

@@ -3,9 +3,9 @@
 from numbers import Integral
 
 from sklearn.frozen import FrozenEstimator
-from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..sampling import TierSampler
+from ..utils._sklearn_compat import HasMethods, Interval
 from ._nar import fit_new_ranker
 from ._strategy import BaseStrategy, new_random_cells
 

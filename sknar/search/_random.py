@@ -2,8 +2,7 @@
 
 from numbers import Integral
 
-from sklearn.utils._param_validation import Interval
-
+from ..utils._sklearn_compat import Interval
 from ._strategy import BaseStrategy, new_random_cells
 
 

@@ -10,15 +10,21 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from tqdm.auto import tqdm
 
 from ..constraints import Constraint, check_constraints, get_cost
 from ..constraints._costs import cost_name
 from ..metrics import hypervolume, pareto_front
-from ..spaces import ConstrainedSpace, NASBench201Space, SearchSpace, SubsetSpace, get_space
+from ..spaces import (
+    ConstrainedSpace,
+    NASBench201Space,
+    SearchSpace,
+    SubsetSpace,
+    get_space,
+)
 from ..spaces._constrained import count_rejected
 from ..spaces._registry import check_space_and_dataset
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, validate_params
 from ._engine import SearchLog, connect, evaluate
 from ._evolution import RegularizedEvolution
 from ._nar import NARStrategy

@@ -1,5 +1,6 @@
 """The registry of search spaces: one entry per space, looked up by name."""
 
+from ..utils._sklearn_compat import validate_params
 from ._base import SearchSpace
 from .nasbench101 import NASBench101Space
 from .nasbench201 import NASBench201Space
@@ -11,6 +12,7 @@ SPACES = {
 """Registered search spaces by name; a new space adds its class here."""
 
 
+@validate_params({"space": [str, SearchSpace]}, prefer_skip_nested_validation=True)
 def get_space(space):
     """Return a search space from its registry name, or ``space`` itself if it is one.
 

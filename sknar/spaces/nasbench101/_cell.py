@@ -3,6 +3,7 @@
 import hashlib
 
 import numpy as np
+
 from ._cost import MAX_VERTICES
 
 OPERATIONS = ("input", "conv1x1-bn-relu", "conv3x3-bn-relu", "maxpool3x3", "output")

@@ -4,7 +4,13 @@ import numpy as np
 
 from ..nasbench201._encoding import scale_costs
 from ._cell import INTERIOR_OPERATIONS, OPERATIONS
-from ._cost import MAX_VERTICES, N_CELLS, network_cost, padded_adjacency, padded_positions
+from ._cost import (
+    MAX_VERTICES,
+    N_CELLS,
+    network_cost,
+    padded_adjacency,
+    padded_positions,
+)
 
 N_TOKENS = 1 + 2 * N_CELLS
 TOKEN_DIM = MAX_VERTICES * MAX_VERTICES

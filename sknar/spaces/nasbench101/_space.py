@@ -7,7 +7,14 @@ from sklearn.utils import check_random_state
 
 from .._base import CellCost, SearchSpace
 from . import _encoding
-from ._cell import INTERIOR_OPERATIONS, MAX_EDGES, OPERATIONS, check_cell, graph_hash, prune
+from ._cell import (
+    INTERIOR_OPERATIONS,
+    MAX_EDGES,
+    OPERATIONS,
+    check_cell,
+    graph_hash,
+    prune,
+)
 from ._cost import COUNTINGS, MAX_VERTICES, network_cost
 
 N_CELLS = 423_624

@@ -1,0 +1,40 @@
+"""The one place sknar imports scikit-learn's private API.
+
+sknar builds on scikit-learn's parameter validation (``validate_params``,
+the constraint classes, and the value generators its tests use) and its fit
+context (``_fit_context``), which scikit-learn keeps private. Importing them here, and only here, means a
+change in scikit-learn touches one file, as in imbalanced-learn's
+``utils/_sklearn_compat.py``. The range of scikit-learn versions this module
+is tested with is the one pinned in ``pyproject.toml``.
+"""
+
+import sklearn
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+    generate_invalid_param_val,
+    generate_valid_param,
+    make_constraint,
+    validate_params,
+)
+from sklearn.utils.fixes import parse_version
+
+sklearn_version = parse_version(parse_version(sklearn.__version__).base_version)
+
+__all__ = [
+    "HasMethods",
+    "Interval",
+    "InvalidParameterError",
+    "Options",
+    "StrOptions",
+    "_fit_context",
+    "generate_invalid_param_val",
+    "generate_valid_param",
+    "make_constraint",
+    "sklearn_version",
+    "validate_params",
+]
