@@ -51,4 +51,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "abort_on_example_error": True,
     "reference_url": {"sknar": None},
+    # "Examples using X" on every API page (the autosummary templates add a minigallery)
+    "backreferences_dir": "generated/backreferences",
+    "doc_module": ("sknar",),
 }

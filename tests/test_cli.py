@@ -149,4 +149,5 @@ def test_ctrl_c_leaves_no_output_file(tmp_path):
     assert process.returncode == 130, err
     assert "interrupted; continue with: sknar search --resume" in err
     assert not out.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["search.jsonl"]  # no temporary file left
+    # the log and its resume state, and no temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["search.jsonl", "search.jsonl.state"]

@@ -34,7 +34,7 @@ def test_precision_at_k():
     assert precision_at_k(y, -y, k=3) == 0.0
     assert precision_at_k(y, [0, 1, 2, 3, 4, 5, 6, 9, 7, 8], k=2) == 0.5
     assert precision_at_k(y[:3], y[:3], k=10) == 1.0  # k larger than n uses n
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="The .k. parameter of precision_at_k must be an int"):
         precision_at_k(y, y, k=0)
 
 

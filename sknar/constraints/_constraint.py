@@ -13,6 +13,8 @@ from ._costs import cost_name, get_cost
 class Constraint:
     """``cost(cell) <= max_value``: a bound every evaluated cell must satisfy.
 
+    Read more in the :ref:`User Guide <hardware>`.
+
     Parameters
     ----------
     cost : str or callable
@@ -48,14 +50,44 @@ class Constraint:
         return cost_name(self.cost)
 
     def values(self, cells, space, dataset):
-        """The cost of each cell."""
+        """The cost of each cell.
+
+        Parameters
+        ----------
+        cells : sequence of cells
+            Cells of ``space``.
+        space : SearchSpace
+            The space the cells belong to.
+        dataset : str
+            The dataset the costs refer to (input size, classes).
+
+        Returns
+        -------
+        values : ndarray of float64 of shape (n_cells,)
+            The cost of each cell.
+        """
         values = np.asarray(self.cost(list(cells), space, dataset), dtype=np.float64)
         if values.shape != (len(cells),):
             raise ValueError(f"The cost {self.name} returned shape {values.shape} for {len(cells)} cells.")
         return values
 
     def satisfied(self, cells, space, dataset):
-        """Whether each cell's cost is at most ``max_value`` (ndarray of bool)."""
+        """Whether each cell's cost is at most ``max_value``.
+
+        Parameters
+        ----------
+        cells : sequence of cells
+            Cells of ``space``.
+        space : SearchSpace
+            The space the cells belong to.
+        dataset : str
+            The dataset the costs refer to.
+
+        Returns
+        -------
+        ok : ndarray of bool of shape (n_cells,)
+            True where the cell satisfies the constraint.
+        """
         return self.values(cells, space, dataset) <= self.max_value
 
     def __eq__(self, other):
@@ -74,6 +106,8 @@ class Constraint:
 )
 def check_constraints(constraints, *, data_home=None):
     """Normalise user constraints into a list of :class:`Constraint`.
+
+    Read more in the :ref:`User Guide <hardware>`.
 
     Parameters
     ----------

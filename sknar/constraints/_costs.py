@@ -12,6 +12,8 @@ from ..utils._sklearn_compat import validate_params
 class ModelCost:
     """Total FLOPs or parameters of a cell's network, from the space's exact cost model.
 
+    Read more in the :ref:`User Guide <hardware>`.
+
     Parameters
     ----------
     kind : {"flops", "params"}, default="flops"
@@ -59,11 +61,19 @@ class HardwareLatency:
     CIFAR-10 input; they are used as the cell's latency whatever the dataset
     of the search. Only NAS-Bench-201 cells have one.
 
+    Read more in the :ref:`User Guide <hardware>`.
+
     Parameters
     ----------
     device : {"pixel3", "raspi4", "fpga", "eyeriss"}, default="pixel3"
     data_home : str or path-like, default=None
         Where the latency file is found (see :func:`~sknar.datasets.get_data_home`).
+
+    References
+    ----------
+    .. [1] C. Li, Z. Yu, Y. Fu, Y. Zhang, Y. Zhao, H. You, Q. Yu, Y. Wang, C. Hao
+       and Y. Lin, "HW-NAS-Bench: Hardware-Aware Neural Architecture Search
+       Benchmark", ICLR 2021.
 
     Examples
     --------
@@ -94,7 +104,13 @@ class HardwareLatency:
         return state
 
     def table(self):
-        """The device's latency of every cell, as a dict from cell string to milliseconds."""
+        """The device's latency of every cell, as a dict from cell string to milliseconds.
+
+        Returns
+        -------
+        table : dict
+            Cell string -> latency in milliseconds, for all 15,625 NAS-Bench-201 cells.
+        """
         if self._lookup is None:
             from ..datasets import fetch_hw_latency
 
@@ -127,6 +143,8 @@ class HardwareLatency:
 )
 def get_cost(cost, *, data_home=None):
     """A cost from its name: ``"flops"``, ``"params"`` or ``"latency:<device>"``.
+
+    Read more in the :ref:`User Guide <hardware>`.
 
     Parameters
     ----------

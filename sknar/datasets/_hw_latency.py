@@ -100,6 +100,8 @@ def fetch_hw_latency(device="pixel3", *, data_home=None, download_if_missing=Tru
     :func:`fetch_nasbench201`; they are read with ``torch.load(...,
     weights_only=True)``, never with an unrestricted unpickler.
 
+    Read more in the :ref:`User Guide <datasets>`.
+
     Parameters
     ----------
     device : {"pixel3", "raspi4", "fpga", "eyeriss"}, default="pixel3"

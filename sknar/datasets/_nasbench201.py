@@ -11,7 +11,14 @@ from sklearn.utils import Bunch, deprecated
 
 from ..spaces.nasbench201._cell import to_codes
 from ..utils._sklearn_compat import StrOptions, validate_params
-from ._base import RemoteFile, get_data_home, check_finite, fetch_file, open_text, read_json
+from ._base import (
+    RemoteFile,
+    check_finite,
+    fetch_file,
+    get_data_home,
+    open_text,
+    read_json,
+)
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 N_CELLS = 15625

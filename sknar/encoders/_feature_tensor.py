@@ -30,6 +30,8 @@ class FeatureTensorEncoder(BaseCellEncoder):
     The tensor is built by the search space (``space.feature_tensor``), which
     also declares its layout (``n_tokens``, ``token_dim``) and operation codes.
 
+    Read more in the :ref:`User Guide <encoders>`.
+
     Parameters
     ----------
     space : str or SearchSpace, default="nasbench201"
@@ -61,6 +63,12 @@ class FeatureTensorEncoder(BaseCellEncoder):
     --------
     OneHotOpsEncoder : a plain one-hot encoding of the edge operations.
     sknar.NARRanker : the ranker that reads this layout as tokens.
+
+    References
+    ----------
+    .. [1] B. Guo et al., "Generalized Global Ranking-Aware Neural
+       Architecture Ranker for Efficient Image Classifier Search", ACM MM
+       2022.
 
     Examples
     --------
@@ -124,7 +132,18 @@ class FeatureTensorEncoder(BaseCellEncoder):
         return tensor.reshape(len(tensor), -1)
 
     def get_feature_names_out(self, input_features=None):
-        """Names ``"<channel>_r<from>c<to>"`` of the flattened tensor's columns."""
+        """Names ``"<channel>_r<from>c<to>"`` of the flattened tensor's columns.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored; the names come from the space.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            One name per output column.
+        """
         check_is_fitted(self)
         side = int(round(self.token_dim_ ** 0.5))
         channels = ["ops"]

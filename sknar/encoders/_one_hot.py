@@ -18,6 +18,8 @@ class OneHotOpsEncoder(BaseCellEncoder):
     output vertex to 7 vertices, then one-hot operations of the 5 interior
     vertex slots (all zeros for padding): 36 features.
 
+    Read more in the :ref:`User Guide <encoders>`.
+
     Parameters
     ----------
     space : str or SearchSpace, default="nasbench201"
@@ -86,6 +88,17 @@ class OneHotOpsEncoder(BaseCellEncoder):
         return self.space_.one_hot(self.space_.validate_cells(X))
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns: ``"edge<from>to<to>[_<operation>]"``, ``"vertex<v>_<op>"``."""
+        """Names of the output columns.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored; the names come from the space.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            One name per output column.
+        """
         check_is_fitted(self)
         return self.space_.one_hot_feature_names()

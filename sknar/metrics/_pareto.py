@@ -25,6 +25,8 @@ def pareto_front(scores, costs):
     high and a cost at least as low, one of them strictly (the score is
     maximised, the cost minimised). Of identical points, the first is kept.
 
+    Read more in the :ref:`User Guide <hardware>`.
+
     Parameters
     ----------
     scores : array-like of shape (n_points,)
@@ -36,6 +38,12 @@ def pareto_front(scores, costs):
     -------
     front : ndarray of int
         Indices of the front's points, by increasing cost (and score).
+
+    References
+    ----------
+    .. [1] E. Zitzler and L. Thiele, "Multiobjective Evolutionary Algorithms: A
+       Comparative Case Study and the Strength Pareto Approach", IEEE
+       Transactions on Evolutionary Computation 3(4), 1999.
 
     Examples
     --------
@@ -68,6 +76,8 @@ def hypervolume(scores, costs, reference):
     Points that do not beat the reference on both axes add nothing. Larger
     is better; compare hypervolumes only for the same reference.
 
+    Read more in the :ref:`User Guide <hardware>`.
+
     Parameters
     ----------
     scores : array-like of shape (n_points,)
@@ -81,6 +91,12 @@ def hypervolume(scores, costs, reference):
     Returns
     -------
     hypervolume : float
+
+    References
+    ----------
+    .. [1] E. Zitzler and L. Thiele, "Multiobjective Evolutionary Algorithms: A
+       Comparative Case Study and the Strength Pareto Approach", IEEE
+       Transactions on Evolutionary Computation 3(4), 1999.
 
     Examples
     --------

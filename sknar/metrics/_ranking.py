@@ -29,6 +29,8 @@ def _check(y_true, y_score):
 def kendall_tau(y_true, y_score):
     """Kendall's tau-b rank correlation between true accuracies and predicted scores.
 
+    Read more in the :ref:`User Guide <ranker>`.
+
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
@@ -58,6 +60,20 @@ def kendall_tau(y_true, y_score):
 def spearman_rho(y_true, y_score):
     """Spearman's rank correlation between true accuracies and predicted scores.
 
+    Read more in the :ref:`User Guide <ranker>`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True accuracies (higher is better).
+    y_score : array-like of shape (n_samples,)
+        Predicted scores (higher is better).
+
+    Returns
+    -------
+    rho : float
+        In [-1, 1]; 0 when either input is constant.
+
     Examples
     --------
     >>> from sknar.metrics import spearman_rho
@@ -83,6 +99,22 @@ def _check_k(k, n):
 def precision_at_k(y_true, y_score, *, k=10):
     """Share of the true top-``k`` architectures found in the predicted top-``k``.
 
+    Read more in the :ref:`User Guide <ranker>`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True accuracies (higher is better).
+    y_score : array-like of shape (n_samples,)
+        Predicted scores (higher is better).
+    k : int, default=10
+        How many of the best to compare (at most n_samples).
+
+    Returns
+    -------
+    precision : float
+        In [0, 1].
+
     Examples
     --------
     >>> from sknar.metrics import precision_at_k
@@ -100,6 +132,22 @@ def top_k_regret(y_true, y_score, *, k=1):
 
     Zero when the best architecture is among the ``k`` predicted best; lower
     is better.
+
+    Read more in the :ref:`User Guide <ranker>`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True accuracies (higher is better).
+    y_score : array-like of shape (n_samples,)
+        Predicted scores (higher is better).
+    k : int, default=1
+        How many of the predicted best to look at (at most n_samples).
+
+    Returns
+    -------
+    regret : float
+        In the units of ``y_true``; 0 is best.
 
     Examples
     --------

@@ -34,6 +34,19 @@ class WarmupInverseSqrt:
     ``sqrt(warmup_steps / step)`` (Vaswani et al., 2017). A class, not a
     lambda, so that fitted rankers pickle.
 
+    Read more in the :ref:`User Guide <ranker>`.
+
+    Parameters
+    ----------
+    warmup_steps : int
+        Batches over which the rate rises to its peak.
+
+    References
+    ----------
+    .. [1] A. Vaswani, N. Shazeer, N. Parmar, J. Uszkoreit, L. Jones,
+       A. N. Gomez, L. Kaiser and I. Polosukhin, "Attention Is All You Need",
+       NeurIPS 2017.
+
     Examples
     --------
     >>> from sknar.ranker import WarmupInverseSqrt
@@ -120,6 +133,8 @@ class NARRanker(RegressorMixin, BaseEstimator):
     pairwise logistic ranking loss (weighted by ``loss_factor``) next to the
     tier cross-entropy (Guo et al., 2022). Training runs on skorch.
 
+    Read more in the :ref:`User Guide <ranker>`.
+
     Parameters
     ----------
     n_tiers : int, default=5
@@ -199,6 +214,12 @@ class NARRanker(RegressorMixin, BaseEstimator):
     --------
     sknar.encoders.FeatureTensorEncoder : the feature tensor this model reads.
     sknar.metrics.kendall_tau : the metric of :meth:`score`.
+
+    References
+    ----------
+    .. [1] B. Guo et al., "Generalized Global Ranking-Aware Neural
+       Architecture Ranker for Efficient Image Classifier Search", ACM MM
+       2022.
 
     Examples
     --------
@@ -490,6 +511,11 @@ class NARRanker(RegressorMixin, BaseEstimator):
     def predict_proba(self, X):
         """Probability of each tier (column 0 the best tier).
 
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_tokens, token_dim)
+            Encoded architectures, as in :meth:`fit`.
+
         Returns
         -------
         proba : ndarray of shape (n_samples, n_tiers)
@@ -499,6 +525,11 @@ class NARRanker(RegressorMixin, BaseEstimator):
 
     def predict_tier(self, X):
         """Most likely tier of each architecture, 0 the best.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_tokens, token_dim)
+            Encoded architectures, as in :meth:`fit`.
 
         Returns
         -------

@@ -31,6 +31,8 @@ class NARNetwork(nn.Module):
     decoded sequences of all tiers are summed and projected to tier logits.
     A score head (MLP on the encoding) gives a scalar ranking score.
 
+    Read more in the :ref:`User Guide <ranker>`.
+
     Parameters
     ----------
     n_tokens, token_dim : int
@@ -50,6 +52,12 @@ class NARNetwork(nn.Module):
         and a linear map of their raw values could not tell ``none`` (0) from
         ``skip_connect`` (1) and ``avg_pool_3x3`` (4) without learning
         thresholds. The other tokens are embedded linearly from their values.
+
+    References
+    ----------
+    .. [1] B. Guo et al., "Generalized Global Ranking-Aware Neural
+       Architecture Ranker for Efficient Image Classifier Search", ACM MM
+       2022.
 
     Examples
     --------
@@ -95,7 +103,18 @@ class NARNetwork(nn.Module):
                 nn.init.xavier_uniform_(parameter)
 
     def encode(self, X):
-        """Encoder output, shape ``(batch, n_tokens, d_model)``, from flat or 3-D input."""
+        """Encode architectures into one ``d_model`` vector per token.
+
+        Parameters
+        ----------
+        X : tensor of shape (batch, n_tokens * token_dim) or (batch, n_tokens, token_dim)
+            The feature tensors, flat or 3-D.
+
+        Returns
+        -------
+        encoded : tensor of shape (batch, n_tokens, d_model)
+            The transformer encoder's output.
+        """
         X = X.reshape(X.shape[0], self.n_tokens, -1)
         if self.n_op_codes is None:
             tokens = self.embed(X)
@@ -106,11 +125,33 @@ class NARNetwork(nn.Module):
         return self.encoder(tokens)
 
     def score(self, encoded):
-        """Scalar ranking score per architecture (higher is better)."""
+        """Scalar ranking score per architecture (higher is better).
+
+        Parameters
+        ----------
+        encoded : tensor of shape (batch, n_tokens, d_model)
+            Output of :meth:`encode`.
+
+        Returns
+        -------
+        scores : tensor of shape (batch,)
+            Comparable across architectures, not on the accuracy scale.
+        """
         return self.score_head(encoded.flatten(1)).squeeze(1)
 
     def classify(self, encoded):
-        """Tier logits: every tier embedding decoded against every encoding, in one pass."""
+        """Tier logits: every tier embedding decoded against every encoding, in one pass.
+
+        Parameters
+        ----------
+        encoded : tensor of shape (batch, n_tokens, d_model)
+            Output of :meth:`encode`.
+
+        Returns
+        -------
+        logits : tensor of shape (batch, n_tiers)
+            Column 0 is the best tier.
+        """
         decoded = self._decode_tiers(self.tier_embed(self.tier_embeddings), encoded)
         logits = self.tier_head(decoded.sum(dim=1).flatten(1))
         return logits * self.d_model ** -0.5
@@ -150,7 +191,22 @@ class NARNetwork(nn.Module):
         return x.view(batch, n_tiers, n_tokens, d_model)
 
     def forward(self, X):
-        """Return ``(tier_logits, scores, encoded)``."""
+        """Tier logits, ranking scores and encodings of a batch.
+
+        Parameters
+        ----------
+        X : tensor of shape (batch, n_tokens * token_dim) or (batch, n_tokens, token_dim)
+            The feature tensors, flat or 3-D.
+
+        Returns
+        -------
+        logits : tensor of shape (batch, n_tiers)
+            See :meth:`classify`.
+        scores : tensor of shape (batch,)
+            See :meth:`score`.
+        encoded : tensor of shape (batch, n_tokens, d_model)
+            See :meth:`encode`.
+        """
         encoded = self.encode(X)
         return self.classify(encoded), self.score(encoded), encoded
 
@@ -162,7 +218,15 @@ class NARNetwork(nn.Module):
 
     @torch.no_grad()
     def update_tier_embeddings(self, encoded, tiers):
-        """Add detached encodings to their ground-truth tier's running mean."""
+        """Add detached encodings to their ground-truth tier's running mean.
+
+        Parameters
+        ----------
+        encoded : tensor of shape (batch, n_tokens, d_model)
+            Encodings of a training batch (detached here).
+        tiers : tensor of int64 of shape (batch,)
+            Their ground-truth tiers.
+        """
         encoded = encoded.detach()
         self.tier_sums.index_add_(0, tiers, encoded)
         self.tier_counts.index_add_(0, tiers, torch.ones_like(tiers, dtype=self.tier_counts.dtype))
@@ -176,6 +240,19 @@ class NARLoss(nn.Module):
     The target is a ``(batch, 2)`` tensor of ``(tier, accuracy)``. The ranking
     loss averages ``log(1 + exp(-(s_i - s_j) * sign(y_i - y_j)))`` over every
     ordered pair of the batch whose accuracies differ.
+
+    Read more in the :ref:`User Guide <ranker>`.
+
+    Parameters
+    ----------
+    loss_factor : float, default=1.0
+        Weight of the ranking loss; 0 trains on the tiers alone.
+
+    References
+    ----------
+    .. [1] B. Guo et al., "Generalized Global Ranking-Aware Neural
+       Architecture Ranker for Efficient Image Classifier Search", ACM MM
+       2022.
 
     Examples
     --------
@@ -193,6 +270,20 @@ class NARLoss(nn.Module):
         self.loss_factor = loss_factor
 
     def forward(self, y_pred, y_true):
+        """The loss of a batch.
+
+        Parameters
+        ----------
+        y_pred : tuple of tensors
+            ``(tier_logits, scores, encoded)`` from :meth:`NARNetwork.forward`.
+        y_true : tensor of shape (batch, 2)
+            ``(tier, accuracy)`` of each architecture.
+
+        Returns
+        -------
+        loss : tensor
+            A scalar.
+        """
         logits, scores, _ = y_pred
         tiers, accuracy = y_true[:, 0].long(), y_true[:, 1]
         loss = F.cross_entropy(logits, tiers)

@@ -14,6 +14,8 @@ from ..utils._sklearn_compat import Interval, validate_params
 def assign_tiers(y, n_tiers):
     """Sort ``y`` (higher is better) and cut it into ``n_tiers`` equal-sized tiers.
 
+    Read more in the :ref:`User Guide <ranker>`.
+
     Parameters
     ----------
     y : array-like of shape (n_samples,)
@@ -27,6 +29,12 @@ def assign_tiers(y, n_tiers):
     boundaries : ndarray of float64, shape (n_tiers - 1,)
         ``boundaries[k]`` is the lowest accuracy in tier ``k``; a new accuracy
         ``a`` falls in tier ``np.sum(a < boundaries)``.
+
+    References
+    ----------
+    .. [1] B. Guo et al., "Generalized Global Ranking-Aware Neural
+       Architecture Ranker for Efficient Image Classifier Search", ACM MM
+       2022.
 
     Examples
     --------

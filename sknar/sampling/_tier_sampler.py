@@ -71,9 +71,12 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
     fits under both ceilings; a share ``noisy_factor`` of each batch is drawn
     uniformly at random instead. Hard constraints (``constraints``,
     ``max_flops`` and ``max_params``) always hold: a drawn cell that breaks
-    one is rejected (and counted in ``n_rejected_``). Candidates are new (never an evaluated cell
-    nor a repeat) and come back ranked by the ranker: predicted best tier
-    first, then by score.
+    one is rejected (and counted in ``n_rejected_``). Candidates are new
+    functions: a cell isomorphic to an evaluated one or to another candidate
+    (same ``space.canonical``) is never returned. They come back ranked by
+    the ranker: predicted best tier first, then by score.
+
+    Read more in the :ref:`User Guide <tier_sampler>`.
 
     Parameters
     ----------
@@ -109,16 +112,13 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         Share of each batch drawn uniformly at random (exploration).
     max_trials : int, default=100
         Draws per candidate before falling back to a uniform draw.
+    max_flops, max_params : float, default=None
+        Hard limits on the network's total FLOPs / parameters, in the cost
+        model's units (shortcuts for ``constraints={"flops": max_flops}``).
     constraints : dict, list of Constraint or None, default=None
         Hard limits on any per-cell cost, such as
         ``{"latency:pixel3": 8.0}`` (a Pixel 3 latency of at most 8 ms; see
         :mod:`sknar.constraints`). Candidates never break one.
-    max_flops, max_params : float, default=None
-        Hard limits on the network's total FLOPs / parameters, in the cost
-        model's units (shortcuts for ``constraints={"flops": max_flops}``).
-
-    Candidates are new functions: a cell isomorphic to an evaluated one or
-    to another candidate (same ``space.canonical``) is never returned.
 
     Attributes
     ----------
@@ -145,6 +145,12 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
     n_rejected_ : int
         Drawn cells that broke a constraint, over the calls to
         :meth:`sample` since :meth:`fit`.
+
+    References
+    ----------
+    .. [1] B. Guo et al., "Generalized Global Ranking-Aware Neural
+       Architecture Ranker for Efficient Image Classifier Search", ACM MM
+       2022.
 
     Examples
     --------

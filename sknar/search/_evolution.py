@@ -17,6 +17,8 @@ class RegularizedEvolution(BaseStrategy):
     best one's random mutation that has not been evaluated yet is proposed;
     the oldest member leaves as the child joins (Real et al., 2019).
 
+    Read more in the :ref:`User Guide <search>`.
+
     Parameters
     ----------
     population_size : int, default=20

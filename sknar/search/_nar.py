@@ -61,6 +61,8 @@ class NARStrategy(BaseStrategy):
     batch never depends on the budget, so a search of budget ``B`` is the
     first ``B`` evaluations of any longer one.
 
+    Read more in the :ref:`User Guide <search>`.
+
     Parameters
     ----------
     estimator : Pipeline ending in a NARRanker, default=None

@@ -35,6 +35,8 @@ class NASBench201Objective:
     Test accuracies are never returned by a call; :meth:`report` adds them
     to a search's result afterwards, for reporting only.
 
+    Read more in the :ref:`User Guide <search>`.
+
     Parameters
     ----------
     dataset : {"cifar10", "cifar100", "ImageNet16-120"}, default="cifar10"
@@ -91,23 +93,73 @@ class NASBench201Objective:
         return self.validation[self._positions(cells)]
 
     def test_accuracy(self, cell):
-        """Test accuracy of a cell, for reporting."""
+        """Test accuracy of a cell, for reporting.
+
+        Parameters
+        ----------
+        cell : str or NASBench201Cell
+            A NAS-Bench-201 cell.
+
+        Returns
+        -------
+        accuracy : float
+            Percent, averaged over the benchmark's seeds.
+        """
         return float(self.test[self._positions([cell])[0]])
 
     def test_rank(self, cell):
-        """Rank of a cell's test accuracy in the whole space (1 is the best)."""
+        """Rank of a cell's test accuracy in the whole space (1 is the best).
+
+        Parameters
+        ----------
+        cell : str or NASBench201Cell
+            A NAS-Bench-201 cell.
+
+        Returns
+        -------
+        rank : int
+            From 1 to 15,625.
+        """
         return int(self._test_ranks[self._positions([cell])[0]])
 
     def validation_rank(self, cell):
-        """Rank of a cell's validation accuracy in the whole space (1 is the best)."""
+        """Rank of a cell's validation accuracy in the whole space (1 is the best).
+
+        Parameters
+        ----------
+        cell : str or NASBench201Cell
+            A NAS-Bench-201 cell.
+
+        Returns
+        -------
+        rank : int
+            From 1 to 15,625.
+        """
         return int(self._validation_ranks[self._positions([cell])[0]])
 
     def index(self, cell):
-        """The cell's benchmark index."""
+        """The cell's benchmark index.
+
+        Parameters
+        ----------
+        cell : str or NASBench201Cell
+            A NAS-Bench-201 cell.
+
+        Returns
+        -------
+        index : int
+            NAS-Bench-201's index of the cell (0 to 15,624).
+        """
         return int(self._benchmark_index[self._positions([cell])[0]])
 
     def describe(self):
-        """How to rebuild this objective (written to a search's log)."""
+        """How to rebuild this objective (written to a search's log).
+
+        Returns
+        -------
+        description : dict
+            ``{"benchmark": "nasbench201", "dataset": ...}``.
+        """
         return {"benchmark": "nasbench201", "dataset": self.dataset}
 
     def report(self, cells, scores):
@@ -154,6 +206,8 @@ class TableObjective:
     Cells are looked up by the space's isomorphism key, so any cell isomorphic
     to a table row gets that row's score. A search over a table evaluates only
     the table's cells: its :attr:`cells` restrict the space.
+
+    Read more in the :ref:`User Guide <search>`.
 
     Parameters
     ----------
@@ -210,10 +264,32 @@ class TableObjective:
         return self.scores[self._rows(cells)]
 
     def describe(self):
+        """How to rebuild this objective (written to a search's log).
+
+        Returns
+        -------
+        description : dict
+            ``{"benchmark": "table", "n_cells": ...}``.
+        """
         return {"benchmark": "table", "n_cells": len(self.cells)}
 
     def report(self, cells, scores):
-        """The returned cell's row, its test score (if known) and when the table's best was found."""
+        """What the table knows about a finished search's queries.
+
+        Parameters
+        ----------
+        cells : list
+            The evaluated cells, in evaluation order.
+        scores : array-like
+            Their scores.
+
+        Returns
+        -------
+        report : dict
+            The returned cell's ``best_row`` in the table, its ``test_accuracy``
+            (when the table has test scores) and ``queries_to_optimum``, the
+            queries after which the table's best cell was evaluated (None if never).
+        """
         rows = self._rows(cells)
         best_row = rows[_best_positions(scores)[-1]]
         found = np.flatnonzero(rows == int(np.argmax(self.scores)))
@@ -231,6 +307,8 @@ class TableObjective:
 )
 def check_objective(objective, data_home=None):
     """Turn a NAS-Bench-201 dataset name into its objective; return callables as they are.
+
+    Read more in the :ref:`User Guide <search>`.
 
     Parameters
     ----------

@@ -18,6 +18,8 @@ class PaperStrategy(BaseStrategy):
     the :class:`~sknar.TierSampler`'s statistics on everything evaluated.
     With a budget of ``n_start`` or less this is random search.
 
+    Read more in the :ref:`User Guide <search>`.
+
     Parameters
     ----------
     estimator : Pipeline ending in a NARRanker, default=None

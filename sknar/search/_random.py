@@ -9,10 +9,17 @@ from ._strategy import BaseStrategy, new_random_cells
 class RandomSearch(BaseStrategy):
     """Evaluate distinct random cells (one per isomorphism class).
 
+    Read more in the :ref:`User Guide <search>`.
+
     Parameters
     ----------
     batch_size : int, default=10
         Cells proposed per round (evaluated concurrently with ``n_jobs``).
+
+    References
+    ----------
+    .. [1] L. Li and A. Talwalkar, "Random Search and Reproducibility for Neural
+       Architecture Search", UAI 2019.
 
     Examples
     --------

@@ -54,6 +54,8 @@ class SearchResult:
     Benchmark objectives add what they know (test accuracy, ranks, when the
     optimum was found) in :attr:`report`; its keys are also attributes.
 
+    Read more in the :ref:`User Guide <search>`.
+
     Attributes
     ----------
     strategy : str
@@ -126,7 +128,13 @@ class SearchResult:
         return np.maximum.accumulate(self.scores).tolist()
 
     def to_dict(self):
-        """A JSON-serialisable dict: the result, its history and the objective's report."""
+        """A JSON-serialisable dict: the result, its history and the objective's report.
+
+        Returns
+        -------
+        payload : dict
+            Plain Python values only, as ``sknar search --output`` writes them.
+        """
         payload = {
             "strategy": self.strategy,
             "method": self.strategy,
@@ -228,6 +236,8 @@ def search(
     cluster) and every evaluation is appended to ``log``; until ``budget``
     evaluations. A cell isomorphic to an evaluated one (same
     ``space.canonical``) is never evaluated again.
+
+    Read more in the :ref:`User Guide <search>`.
 
     Parameters
     ----------

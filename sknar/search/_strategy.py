@@ -12,6 +12,13 @@ _SAMPLING_ROUNDS = 20
 class History:
     """The evaluated cells of a search, in evaluation order, with their scores.
 
+    Read more in the :ref:`User Guide <search>`.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        The space the cells come from (for their isomorphism keys).
+
     Attributes
     ----------
     cells : list
@@ -41,12 +48,32 @@ class History:
         return len(self.cells)
 
     def add(self, cell, score):
+        """Record one evaluated cell and its score.
+
+        Parameters
+        ----------
+        cell : cell
+            The cell, in the space's normal form.
+        score : float
+            Its score (higher is better).
+        """
         self.cells.append(cell)
         self.scores.append(float(score))
         self.keys.add(self.space.canonical(cell))
 
     def best(self, n):
-        """The ``n`` best evaluated cells, best first (earliest first on ties)."""
+        """The ``n`` best evaluated cells, best first (earliest first on ties).
+
+        Parameters
+        ----------
+        n : int
+            How many cells.
+
+        Returns
+        -------
+        cells : list
+            At most ``n`` cells.
+        """
         order = np.argsort(-np.asarray(self.scores), kind="stable")[:n]
         return [self.cells[i] for i in order]
 
@@ -90,6 +117,8 @@ class BaseStrategy(BaseEstimator):
     A strategy sets ``name`` and implements :meth:`propose`; parameters are
     ``__init__`` arguments, as for scikit-learn estimators.
 
+    Read more in the :ref:`User Guide <search>`.
+
     Examples
     --------
     >>> from sknar.search import BaseStrategy, search
@@ -109,11 +138,37 @@ class BaseStrategy(BaseEstimator):
     _parameter_constraints = {}
 
     def setup(self, space, dataset):
-        """Validate the parameters; called once before the first proposal."""
+        """Validate the parameters; called once before the first proposal.
+
+        Parameters
+        ----------
+        space : SearchSpace
+            The space the search runs in (a ``ConstrainedSpace`` under constraints).
+        dataset : str
+            The dataset that sets the cells' costs.
+
+        Returns
+        -------
+        self : BaseStrategy
+            The strategy, ready to propose.
+        """
         self._validate_params()
         self.space_, self.dataset_ = space, dataset
         return self
 
     def propose(self, history, rng):
-        """Cells to evaluate next, best first (an empty list ends the search)."""
+        """Cells to evaluate next, best first (an empty list ends the search).
+
+        Parameters
+        ----------
+        history : History
+            Every evaluated cell and its score so far.
+        rng : numpy.random.RandomState
+            The search's random state; use it for every random choice.
+
+        Returns
+        -------
+        cells : list
+            Cells of the space, none isomorphic to an evaluated one.
+        """
         raise NotImplementedError

@@ -10,6 +10,8 @@ import numpy as np
 class CellCost:
     """FLOPs and parameters of the network built from a cell.
 
+    Read more in the :ref:`User Guide <spaces>`.
+
     Attributes
     ----------
     slot_flops, slot_params : ndarray of int64
@@ -53,6 +55,8 @@ class SearchSpace(ABC):
     input into that normal form, and every method returns cells in it. The
     attributes below are class attributes: facts about the space, declared
     once.
+
+    Read more in the :ref:`User Guide <spaces>`.
 
     Attributes
     ----------
@@ -102,19 +106,65 @@ class SearchSpace(ABC):
 
     @abstractmethod
     def validate(self, cell):
-        """Return ``cell`` in the space's normal form; raise ``ValueError`` naming what is wrong."""
+        """Return ``cell`` in the space's normal form; raise ``ValueError`` naming what is wrong.
+
+        Parameters
+        ----------
+        cell : cell
+            A cell of the space (any form :meth:`validate` accepts).
+
+        Returns
+        -------
+        cell : cell
+            The cell in normal form.
+        """
 
     @abstractmethod
     def canonical(self, cell):
-        """A hashable key under which cells that compute the same function coincide."""
+        """A hashable key under which cells that compute the same function coincide.
+
+        Parameters
+        ----------
+        cell : cell
+            A cell of the space (any form :meth:`validate` accepts).
+
+        Returns
+        -------
+        key : hashable
+            Equal for cells that compute the same function.
+        """
 
     @abstractmethod
     def sample(self, n, *, random_state=None):
-        """Draw ``n`` distinct valid cells uniformly at random."""
+        """Draw ``n`` distinct valid cells uniformly at random.
+
+        Parameters
+        ----------
+        n : int
+            Number of cells.
+        random_state : int, RandomState instance or None, default=None
+            Seed for reproducible draws.
+
+        Returns
+        -------
+        cells : list
+            ``n`` cells in normal form.
+        """
 
     @abstractmethod
     def neighbors(self, cell):
-        """Cells one mutation (one operation or one edge) away from ``cell``."""
+        """Cells one mutation (one operation or one edge) away from ``cell``.
+
+        Parameters
+        ----------
+        cell : cell
+            A cell of the space (any form :meth:`validate` accepts).
+
+        Returns
+        -------
+        cells : list
+            The neighbouring cells in normal form.
+        """
 
     @abstractmethod
     def enumerate(self):
@@ -122,7 +172,22 @@ class SearchSpace(ABC):
 
     @abstractmethod
     def costs(self, cells, dataset="cifar10", *, counting="nar"):
-        """Exact FLOPs and parameters of many cells, as one :class:`CellCost` of arrays."""
+        """Exact FLOPs and parameters of many cells, as one :class:`CellCost` of arrays.
+
+        Parameters
+        ----------
+        cells : sequence of cells
+            Cells of the space (any form :meth:`validate` accepts).
+        dataset : str, default="cifar10"
+            One of the space's ``datasets`` (input size and classes).
+        counting : str, default="nar"
+            The FLOPs counting convention (each space documents its own).
+
+        Returns
+        -------
+        cost : CellCost
+            ``slot_flops``, ``slot_params`` and the totals, one entry per cell.
+        """
 
     @abstractmethod
     def feature_tensor(self, cells, dataset="cifar10", *, scaling="max"):
@@ -131,11 +196,36 @@ class SearchSpace(ABC):
         Channel 0 holds :attr:`op_codes` on the cell's adjacency, then one
         FLOPs and one parameters channel per searched cell of the network
         (``scaling``: ``"max"``, ``"log"`` or ``"none"``).
+
+        Parameters
+        ----------
+        cells : sequence of cells
+            Cells of the space (any form :meth:`validate` accepts).
+        dataset : str, default="cifar10"
+            One of the space's ``datasets`` (input size and classes).
+        scaling : {"max", "log", "none"}, default="max"
+            How the FLOPs and parameter channels are scaled.
+
+        Returns
+        -------
+        X : ndarray of float32 of shape (n, n_tokens, side, side)
+            One feature tensor per cell.
         """
 
     @abstractmethod
     def one_hot(self, cells):
-        """The plain one-hot encoding of the cells, float32 ``(n, n_one_hot_features)``."""
+        """The plain one-hot encoding of the cells, float32 ``(n, n_one_hot_features)``.
+
+        Parameters
+        ----------
+        cells : sequence of cells
+            Cells of the space (any form :meth:`validate` accepts).
+
+        Returns
+        -------
+        X : ndarray of float32 of shape (n, n_one_hot_features)
+            The one-hot encoding, columns named by :meth:`one_hot_feature_names`.
+        """
 
     @abstractmethod
     def one_hot_feature_names(self):
@@ -143,8 +233,20 @@ class SearchSpace(ABC):
 
     @abstractmethod
     def op_slots(self, cells):
-        """Operations per slot as one-hot ``(n, n_slots, len(slot_operations))``, and a
-        boolean ``(n, n_slots)`` mask of the slots each cell has."""
+        """The operation in each slot, one-hot, and which slots each cell has.
+
+        Parameters
+        ----------
+        cells : sequence of cells
+            Cells of the space (any form :meth:`validate` accepts).
+
+        Returns
+        -------
+        onehot : ndarray of float32 of shape (n, n_slots, len(slot_operations))
+            The operation in each slot.
+        mask : ndarray of bool of shape (n, n_slots)
+            The slots each cell has.
+        """
 
     @abstractmethod
     def draw(self, rng, n, op_frequencies, size_distribution=None):
@@ -154,22 +256,80 @@ class SearchSpace(ABC):
         ``size_distribution`` (over :attr:`cell_sizes`) is used by spaces
         whose cells vary in size. Invalid draws are dropped, so fewer than
         ``n`` cells may come back.
+
+        Parameters
+        ----------
+        rng : numpy.random.RandomState
+            The random state to draw with.
+        n : int
+            Number of draws.
+        op_frequencies : ndarray of shape (n_slots, len(slot_operations))
+            Each slot's operation distribution (rows sum to 1).
+        size_distribution : ndarray of shape (len(cell_sizes),), default=None
+            Distribution of cell sizes, for spaces whose cells vary in size.
+
+        Returns
+        -------
+        cells : list
+            At most ``n`` valid cells in normal form.
         """
 
     def cell_size(self, cells):
-        """Size of each cell (over :attr:`cell_sizes`), or None for fixed-size cells."""
+        """Size of each cell (over :attr:`cell_sizes`), or None for fixed-size cells.
+
+        Parameters
+        ----------
+        cells : sequence of cells
+            Cells of the space (any form :meth:`validate` accepts).
+
+        Returns
+        -------
+        sizes : ndarray of int or None
+            One size per cell.
+        """
         return None
 
     def to_json(self, cell):
-        """A JSON-serialisable form of ``cell`` (inverse of :meth:`from_json`)."""
+        """A JSON-serialisable form of ``cell`` (inverse of :meth:`from_json`).
+
+        Parameters
+        ----------
+        cell : cell
+            A cell of the space (any form :meth:`validate` accepts).
+
+        Returns
+        -------
+        value : object
+            Built of lists, strings and numbers only.
+        """
         return self.validate(cell)
 
     def from_json(self, value):
-        """The cell written by :meth:`to_json`."""
+        """The cell written by :meth:`to_json`.
+
+        Parameters
+        ----------
+        value : object
+            What :meth:`to_json` returned (after a JSON round trip).
+
+        Returns
+        -------
+        cell : cell
+            The cell in normal form.
+        """
         return self.validate(value)
 
     def cost(self, cell, dataset="cifar10", *, counting="nar"):
         """Exact FLOPs and parameters of the network built from one cell.
+
+        Parameters
+        ----------
+        cell : cell
+            A cell of the space (any form :meth:`validate` accepts).
+        dataset : str, default="cifar10"
+            One of the space's ``datasets`` (input size and classes).
+        counting : str, default="nar"
+            The FLOPs counting convention (each space documents its own).
 
         Returns
         -------
@@ -180,7 +340,18 @@ class SearchSpace(ABC):
         return self.costs([self.validate(cell)], dataset, counting=counting)[0]
 
     def is_valid(self, cell):
-        """Whether ``cell`` is a valid cell of the space."""
+        """Whether ``cell`` is a valid cell of the space.
+
+        Parameters
+        ----------
+        cell : cell
+            A cell of the space (any form :meth:`validate` accepts).
+
+        Returns
+        -------
+        valid : bool
+            False where :meth:`validate` would raise.
+        """
         try:
             self.validate(cell)
         except (TypeError, ValueError):
@@ -196,6 +367,16 @@ class SearchSpace(ABC):
         Accepts a list, tuple, 1-D array or pandas Series of cells, or a 2-D
         array / DataFrame with a single column of them (as a
         ``ColumnTransformer`` passes). Errors name the first bad cell's position.
+
+        Parameters
+        ----------
+        X : sequence of cells, 1-D array, Series, or single-column 2-D array or DataFrame
+            The cells.
+
+        Returns
+        -------
+        cells : list
+            The cells in normal form.
         """
         if isinstance(X, str) or self._is_single_cell(X):
             raise ValueError(

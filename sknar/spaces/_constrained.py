@@ -22,6 +22,8 @@ class ConstrainedSpace(_RestrictedSpace):
     the parent's: an infeasible cell is still a valid cell (it can be
     encoded, and a ranker can learn from it), it is only never generated.
 
+    Read more in the :ref:`User Guide <spaces>`.
+
     Parameters
     ----------
     space : SearchSpace
@@ -97,7 +99,18 @@ class ConstrainedSpace(_RestrictedSpace):
         self.n_rejected = 0
 
     def filter(self, cells):
-        """The feasible cells among ``cells``, in order; the others count as rejected."""
+        """The feasible cells among ``cells``, in order; the others count as rejected.
+
+        Parameters
+        ----------
+        cells : sequence of cells
+            Cells of the parent space.
+
+        Returns
+        -------
+        cells : list
+            The feasible ones, in order.
+        """
         cells = list(cells)
         ok = self.feasible(cells)
         self.n_rejected += int((~ok).sum())
@@ -129,6 +142,18 @@ class ConstrainedSpace(_RestrictedSpace):
         when that runs dry, a listable parent's feasible cells are drawn from
         directly. Raises ``ValueError`` when fewer than ``n`` feasible cells
         exist or are found.
+
+        Parameters
+        ----------
+        n : int
+            Number of cells.
+        random_state : int, RandomState instance or None, default=None
+            Seed for reproducible draws.
+
+        Returns
+        -------
+        cells : list
+            ``n`` feasible cells in normal form.
         """
         rng = check_random_state(random_state)
         chosen, seen = [], set()

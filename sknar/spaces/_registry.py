@@ -16,6 +16,8 @@ SPACES = {
 def get_space(space):
     """Return a search space from its registry name, or ``space`` itself if it is one.
 
+    Read more in the :ref:`User Guide <spaces>`.
+
     Parameters
     ----------
     space : str or SearchSpace

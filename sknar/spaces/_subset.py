@@ -13,6 +13,8 @@ class SubsetSpace(_RestrictedSpace):
     inside the subset; everything else (validation, costs, encodings) is the
     parent space's.
 
+    Read more in the :ref:`User Guide <spaces>`.
+
     Parameters
     ----------
     space : SearchSpace

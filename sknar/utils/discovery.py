@@ -38,6 +38,8 @@ def all_estimators():
     from ``BaseEstimator`` for ``get_params`` and ``clone`` but have no
     ``fit``: they are not listed.
 
+    Read more in the :ref:`User Guide <discovery>`.
+
     Returns
     -------
     estimators : list of (str, type)
@@ -59,6 +61,8 @@ def all_estimators():
 
 def all_functions():
     """List every public function of sknar.
+
+    Read more in the :ref:`User Guide <discovery>`.
 
     Returns
     -------

@@ -31,6 +31,14 @@ class NASBench101Space(SearchSpace):
     returns pruned cells; :meth:`canonical` is the benchmark's own graph hash,
     so isomorphic cells share it.
 
+    Read more in the :ref:`User Guide <spaces>`.
+
+    References
+    ----------
+    .. [1] C. Ying, A. Klein, E. Real, E. Christiansen, K. Murphy and
+       F. Hutter, "NAS-Bench-101: Towards Reproducible Neural Architecture
+       Search", ICML 2019.
+
     Examples
     --------
     >>> from sknar.spaces import NASBench101Space
@@ -60,7 +68,18 @@ class NASBench101Space(SearchSpace):
         return N_CELLS
 
     def validate(self, cell):
-        """Return the pruned ``(matrix, ops)``; raise ``ValueError`` if the cell is invalid."""
+        """Return the pruned ``(matrix, ops)``; raise ``ValueError`` if the cell is invalid.
+
+        Parameters
+        ----------
+        cell : (matrix, ops)
+            An upper-triangular 0/1 adjacency matrix and its vertex operations.
+
+        Returns
+        -------
+        cell : (ndarray, list of str)
+            The pruned cell.
+        """
         if isinstance(cell, dict):
             cell = (cell.get("matrix"), cell.get("ops"))
         try:
@@ -82,11 +101,33 @@ class NASBench101Space(SearchSpace):
         return {"matrix": matrix.tolist(), "ops": list(ops)}
 
     def prune(self, cell):
-        """Remove vertices not on an input-to-output path (see :func:`prune`)."""
+        """Remove vertices not on an input-to-output path (see :func:`prune`).
+
+        Parameters
+        ----------
+        cell : (matrix, ops)
+            An upper-triangular 0/1 adjacency matrix and its vertex operations.
+
+        Returns
+        -------
+        cell : (ndarray, list of str)
+            The cell without vertices off every input-to-output path.
+        """
         return prune(*cell)
 
     def canonical(self, cell):
-        """The benchmark's ``unique_hash`` of the (pruned) cell, as a hex string."""
+        """The benchmark's ``unique_hash`` of the (pruned) cell, as a hex string.
+
+        Parameters
+        ----------
+        cell : (matrix, ops)
+            An upper-triangular 0/1 adjacency matrix and its vertex operations.
+
+        Returns
+        -------
+        key : str
+            32 hex digits.
+        """
         return graph_hash(*self.validate(cell))
 
     def costs(self, cells, dataset="cifar10", *, counting="nar"):
@@ -120,19 +161,58 @@ class NASBench101Space(SearchSpace):
         )
 
     def feature_tensor(self, cells, dataset="cifar10", *, scaling="max"):
-        """NAR's ``(n, 19, 7, 7)`` feature tensor (see :class:`~sknar.encoders.FeatureTensorEncoder`)."""
+        """NAR's ``(n, 19, 7, 7)`` feature tensor (see :class:`~sknar.encoders.FeatureTensorEncoder`).
+
+        Parameters
+        ----------
+        cells : sequence of (matrix, ops)
+            NAS-Bench-101 cells.
+        dataset : {"cifar10"}, default="cifar10"
+            The benchmark's only dataset.
+        scaling : {"max", "log", "none"}, default="max"
+            How the FLOPs and parameter channels are scaled.
+
+        Returns
+        -------
+        X : ndarray of float32 of shape (n, 19, 7, 7)
+            One feature tensor per cell.
+        """
         cells = [self.validate(cell) for cell in cells]
         return _encoding.feature_tensor(cells, self.costs(cells, dataset), scaling)
 
     def one_hot(self, cells):
-        """Padded adjacency (21 columns) and one-hot interior operations (15 columns)."""
+        """Padded adjacency (21 columns) and one-hot interior operations (15 columns).
+
+        Parameters
+        ----------
+        cells : sequence of (matrix, ops)
+            NAS-Bench-101 cells.
+
+        Returns
+        -------
+        X : ndarray of float32 of shape (n, 36)
+            Columns named by :meth:`one_hot_feature_names`.
+        """
         return _encoding.one_hot([self.validate(cell) for cell in cells])
 
     def one_hot_feature_names(self):
         return _encoding.one_hot_feature_names()
 
     def op_slots(self, cells):
-        """One-hot interior operations ``(n, 5, 3)`` and which vertex slots each cell has."""
+        """One-hot interior operations ``(n, 5, 3)`` and which vertex slots each cell has.
+
+        Parameters
+        ----------
+        cells : sequence of (matrix, ops)
+            NAS-Bench-101 cells.
+
+        Returns
+        -------
+        onehot : ndarray of float32 of shape (n, 5, 3)
+            The operation of each interior vertex.
+        mask : ndarray of bool of shape (n, 5)
+            Which interior vertices each cell has.
+        """
         one_hot = np.zeros((len(cells), self.n_slots, len(INTERIOR_OPERATIONS)))
         present = np.zeros((len(cells), self.n_slots), dtype=bool)
         for i, cell in enumerate(cells):
@@ -143,12 +223,43 @@ class NASBench101Space(SearchSpace):
         return one_hot, present
 
     def cell_size(self, cells):
-        """Vertex count of each (pruned) cell."""
+        """Vertex count of each (pruned) cell.
+
+        Parameters
+        ----------
+        cells : sequence of (matrix, ops)
+            NAS-Bench-101 cells.
+
+        Returns
+        -------
+        sizes : ndarray of int64 of shape (n,)
+            From 2 to 7.
+        """
         return np.array([len(self.validate(cell)[0]) for cell in cells])
 
     def draw(self, rng, n, op_frequencies, size_distribution=None):
-        """Cells of a vertex count drawn from ``size_distribution``, operations from
-        ``op_frequencies`` ``(5, 3)``, edges uniformly; invalid or prunable draws are dropped."""
+        """Draw cells with vertex counts and operations from given distributions.
+
+        The vertex count comes from ``size_distribution``, each interior
+        vertex's operation from ``op_frequencies`` ``(5, 3)`` and the edges
+        uniformly; invalid or prunable draws are dropped.
+
+        Parameters
+        ----------
+        rng : numpy.random.RandomState
+            The random state to draw with.
+        n : int
+            Number of draws.
+        op_frequencies : ndarray of shape (5, 3)
+            Each slot's operation distribution (rows sum to 1).
+        size_distribution : ndarray of shape (6,), default=None
+            Distribution of cell sizes, for spaces whose cells vary in size.
+
+        Returns
+        -------
+        cells : list of (ndarray, list of str)
+            At most ``n`` pruned cells.
+        """
         if size_distribution is None:
             size_distribution = np.full(len(self.cell_sizes), 1.0 / len(self.cell_sizes))
         cells = []
@@ -171,6 +282,15 @@ class NASBench101Space(SearchSpace):
 
     def sample(self, n, *, random_state=None, max_tries=1000):
         """Draw ``n`` distinct (by hash) valid cells uniformly over matrices and operations.
+
+        Parameters
+        ----------
+        n : int
+            Number of cells.
+        random_state : int, RandomState instance or None, default=None
+            Seed for reproducible draws.
+        max_tries : int, default=1000
+            Draws before giving up.
 
         Returns
         -------
@@ -198,6 +318,11 @@ class NASBench101Space(SearchSpace):
 
     def neighbors(self, cell):
         """Valid cells one edge flip or one operation change away (distinct by hash).
+
+        Parameters
+        ----------
+        cell : (matrix, ops)
+            An upper-triangular 0/1 adjacency matrix and its vertex operations.
 
         Returns
         -------

@@ -25,6 +25,8 @@ _TOKEN = re.compile(r"([a-z0-9_]+)~(0|[1-9][0-9]*)", re.ASCII)
 class NASBench201Cell:
     """One NAS-Bench-201 cell: the operation on each of its six edges.
 
+    Read more in the :ref:`User Guide <spaces>`.
+
     Parameters
     ----------
     ops : tuple of str
@@ -81,7 +83,13 @@ class NASBench201Cell:
         return tuple(_OP_CODE[op] for op in self.ops)
 
     def to_string(self):
-        """Format the cell as the benchmark's cell string."""
+        """Format the cell as the benchmark's cell string.
+
+        Returns
+        -------
+        cell : str
+            ``"|op~0|+|op~0|op~1|+|op~0|op~1|op~2|"``.
+        """
         return _format(self.codes)
 
     def __str__(self):

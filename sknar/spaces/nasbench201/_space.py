@@ -28,6 +28,13 @@ class NASBench201Space(SearchSpace):
     Cells are the benchmark's strings (``|op~0|+|op~0|op~1|+...``); methods
     accept strings or :class:`NASBench201Cell` objects and return strings.
 
+    Read more in the :ref:`User Guide <spaces>`.
+
+    References
+    ----------
+    .. [1] X. Dong and Y. Yang, "NAS-Bench-201: Extending the Scope of
+       Reproducible Neural Architecture Search", ICLR 2020.
+
     Examples
     --------
     >>> from sknar.spaces import NASBench201Space
@@ -60,6 +67,16 @@ class NASBench201Space(SearchSpace):
         """Return the benchmark string of ``cell`` (a string or a :class:`NASBench201Cell`).
 
         Raises ``ValueError`` naming what is malformed.
+
+        Parameters
+        ----------
+        cell : str or NASBench201Cell
+            A NAS-Bench-201 cell.
+
+        Returns
+        -------
+        cell : str
+            The benchmark string.
         """
         if isinstance(cell, NASBench201Cell):
             return cell.to_string()
@@ -71,8 +88,21 @@ class NASBench201Space(SearchSpace):
         return isinstance(X, NASBench201Cell)
 
     def index(self, cell):
-        """The cell's position in :meth:`enumerate` order (lexicographic in operation codes;
-        not NAS-Bench-201's own index, whose order the benchmark tables give)."""
+        """The cell's position in :meth:`enumerate` order.
+
+        That order is lexicographic in operation codes; it is not
+        NAS-Bench-201's own index, whose order the benchmark tables give.
+
+        Parameters
+        ----------
+        cell : str or NASBench201Cell
+            A NAS-Bench-201 cell.
+
+        Returns
+        -------
+        index : int
+            From 0 to 15,624.
+        """
         return _string_to_index()[self.validate(cell)]
 
     def enumerate(self):
@@ -103,7 +133,18 @@ class NASBench201Space(SearchSpace):
         return [_format(codes) for codes in _index_to_codes(index)]
 
     def neighbors(self, cell):
-        """All 24 cells that differ from ``cell`` in exactly one edge's operation."""
+        """All 24 cells that differ from ``cell`` in exactly one edge's operation.
+
+        Parameters
+        ----------
+        cell : str or NASBench201Cell
+            A NAS-Bench-201 cell.
+
+        Returns
+        -------
+        cells : list of str
+            The 24 neighbours.
+        """
         codes = _parse(self.validate(cell))
         result = []
         for edge in range(len(EDGES)):
@@ -122,6 +163,16 @@ class NASBench201Space(SearchSpace):
         an unordered sum (so isomorphic node orderings coincide), and a ``none``
         edge or an edge leaving a zero node contributes a zero term ``#``. It
         partitions the 15,625 cells into exactly the benchmark's 6,466 classes.
+
+        Parameters
+        ----------
+        cell : str or NASBench201Cell
+            A NAS-Bench-201 cell.
+
+        Returns
+        -------
+        key : str
+            The isomorphism key.
 
         Examples
         --------
@@ -158,23 +209,79 @@ class NASBench201Space(SearchSpace):
         return cell_costs(to_codes(cells), dataset, counting=counting)
 
     def feature_tensor(self, cells, dataset="cifar10", *, scaling="max"):
-        """NAR's ``(n, 31, 4, 4)`` feature tensor (see :class:`~sknar.encoders.FeatureTensorEncoder`)."""
+        """NAR's ``(n, 31, 4, 4)`` feature tensor (see :class:`~sknar.encoders.FeatureTensorEncoder`).
+
+        Parameters
+        ----------
+        cells : sequence of str or NASBench201Cell
+            NAS-Bench-201 cells.
+        dataset : {"cifar10", "cifar100", "ImageNet16-120"}, default="cifar10"
+            Sets the input size and number of classes.
+        scaling : {"max", "log", "none"}, default="max"
+            How the FLOPs and parameter channels are scaled.
+
+        Returns
+        -------
+        X : ndarray of float32 of shape (n, 31, 4, 4)
+            One feature tensor per cell.
+        """
         return _encoding.feature_tensor(to_codes(cells), dataset, scaling)
 
     def one_hot(self, cells):
-        """Edge-major one-hot operations: 6 edges x 5 operations = 30 columns."""
+        """Edge-major one-hot operations: 6 edges x 5 operations = 30 columns.
+
+        Parameters
+        ----------
+        cells : sequence of str or NASBench201Cell
+            NAS-Bench-201 cells.
+
+        Returns
+        -------
+        X : ndarray of float32 of shape (n, 30)
+            Column ``5 * edge + operation``.
+        """
         return _encoding.one_hot(to_codes(cells))
 
     def one_hot_feature_names(self):
         return _encoding.one_hot_feature_names()
 
     def op_slots(self, cells):
-        """One-hot operations ``(n, 6, 5)``; every cell has all six edges."""
+        """One-hot operations ``(n, 6, 5)``; every cell has all six edges.
+
+        Parameters
+        ----------
+        cells : sequence of str or NASBench201Cell
+            NAS-Bench-201 cells.
+
+        Returns
+        -------
+        onehot : ndarray of float32 of shape (n, 6, 5)
+            The operation on each edge.
+        mask : ndarray of bool of shape (n, 6)
+            All True.
+        """
         codes = to_codes(cells)
         return np.eye(len(OPERATIONS))[codes], np.ones(codes.shape, dtype=bool)
 
     def draw(self, rng, n, op_frequencies, size_distribution=None):
-        """``n`` cells with each edge's operation drawn from ``op_frequencies`` ``(6, 5)``."""
+        """``n`` cells with each edge's operation drawn from ``op_frequencies`` ``(6, 5)``.
+
+        Parameters
+        ----------
+        rng : numpy.random.RandomState
+            The random state to draw with.
+        n : int
+            Number of draws.
+        op_frequencies : ndarray of shape (6, 5)
+            Each slot's operation distribution (rows sum to 1).
+        size_distribution : None
+            Ignored: every cell has six edges.
+
+        Returns
+        -------
+        cells : list of str
+            ``n`` cells (every draw is valid).
+        """
         cumulative = np.asarray(op_frequencies).cumsum(axis=1)
         u = rng.random_sample((n, len(EDGES), 1))
         codes = (u > cumulative[None]).sum(axis=2).clip(max=len(OPERATIONS) - 1)
