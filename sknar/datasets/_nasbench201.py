@@ -97,7 +97,7 @@ def _float(value, path, row, column):
     try:
         return float(value)
     except (TypeError, ValueError):
-        where = row if isinstance(row, str) else f"row {row}"
+        where = row if isinstance(row, str) else f"line {row}"
         raise ValueError(
             f"{path}: {where} has a non-numeric {column!r}: {value!r} (corrupt file?)."
         ) from None
@@ -172,6 +172,12 @@ def _load_nar_json(path, dataset):
     if not isinstance(records, dict):
         raise ValueError(f"{path}: expected the NAR format, a JSON object keyed by index.")
     prefix = _NAR_JSON_PREFIX[dataset]
+    bad = [k for k in records if not k.strip().lstrip("-").isdigit()]
+    if bad or not records:
+        raise ValueError(
+            f"{path}: expected the NAR format, records keyed by benchmark index, got "
+            f"{'no record' if not records else f'the key {bad[0]!r}'}."
+        )
     keys = sorted(records, key=int)
     try:
         cells = np.asarray([records[k]["arch_str"] for k in keys], dtype=object)

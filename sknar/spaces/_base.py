@@ -2,6 +2,7 @@
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
@@ -40,6 +41,13 @@ class CellCost:
         """The cost of cell ``index`` of a batch, as a single-cell record."""
         return CellCost(self.slot_flops[index], self.slot_params[index],
                         int(self.flops[index]), int(self.params[index]))
+
+
+def check_n_cells(n):
+    """Return ``n`` as an int; a negative or non-integer number of cells is a ValueError."""
+    if isinstance(n, bool) or not isinstance(n, (Integral, np.integer)) or n < 0:
+        raise ValueError(f"n must be a non-negative integer (a number of cells), got {n!r}.")
+    return int(n)
 
 
 class SearchSpace(ABC):

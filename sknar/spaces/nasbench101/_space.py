@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._base import CellCost, SearchSpace
+from .._base import CellCost, SearchSpace, check_n_cells
 from . import _encoding
 from ._cell import (
     INTERIOR_OPERATIONS,
@@ -297,8 +297,7 @@ class NASBench101Space(SearchSpace):
         cells : list of (ndarray, list of str)
             Pruned cells.
         """
-        if n < 0:
-            raise ValueError(f"n must be non-negative, got {n}.")
+        n = check_n_cells(n)
         rng = check_random_state(random_state)
         cells, seen = [], set()
         for _ in range(n * max_tries):

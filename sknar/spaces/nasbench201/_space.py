@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._base import SearchSpace
+from .._base import SearchSpace, check_n_cells
 from . import _encoding
 from ._cell import (
     EDGES,
@@ -126,6 +126,7 @@ class NASBench201Space(SearchSpace):
         -------
         cells : list of str
         """
+        n = check_n_cells(n)
         if not replace and n > N_CELLS:
             raise ValueError(f"Cannot draw {n} distinct cells from a space of {N_CELLS}.")
         rng = check_random_state(random_state)
