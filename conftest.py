@@ -33,9 +33,12 @@ def _network_failure(exc):
     )
 
 
-@pytest.fixture(autouse=True)
-def _benchmark_downloads(monkeypatch):
-    """Skip (or, in CI, fail) a test that would download a benchmark file it cannot get."""
+@pytest.fixture(autouse=True, scope="session")
+def _benchmark_downloads():
+    """Skip (or, in CI, fail) a test that would download a benchmark file it cannot get.
+
+    Session-scoped, so that module-scoped fixtures that load data are guarded too.
+    """
     from sknar.datasets import _base
 
     download = _base._download
@@ -56,7 +59,9 @@ def _benchmark_downloads(monkeypatch):
             _offline.append(True)
             pytest.skip(SKIP_REASON)
 
-    monkeypatch.setattr(_base, "_download", guarded)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_base, "_download", guarded)
+        yield
 
 
 def pytest_report_header(config):

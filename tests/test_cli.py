@@ -131,6 +131,9 @@ def test_ctrl_c_leaves_no_output_file(tmp_path):
     import signal
     import time
 
+    from ._data import nb201_file
+
+    nb201_file("nasbench201_cifar100.csv")  # the child process reads it from the data home
     out, log = tmp_path / "result.json", tmp_path / "search.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-m", "sknar", "search", "--dataset", "cifar100", "--budget", "300",
