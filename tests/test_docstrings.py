@@ -96,7 +96,7 @@ USER_GUIDE = {
     "sknar.metrics._ranking": "ranker",
     "sknar.ranker": "ranker",
     "sknar.sampling": "tier_sampler",
-    "sknar.search": "search",
+    "sknar.search": "searching",
     "sknar.spaces": "spaces",
     "sknar.utils": "discovery",
 }

@@ -55,6 +55,6 @@ plt.show()
 # %%
 # The ranker's settings are tuned like any scikit-learn model's: the whole
 # pipeline is cloned and refitted per fold, and ``grid.best_estimator_`` is
-# refitted on all 300 cells. With 300 cells and 15 epochs the settings differ
-# by less than the spread across folds; ``benchmarks/ranking.py`` compares
-# configurations on more cells and seeds.
+# refitted on all 300 cells with the best setting. Folds of 100 cells give
+# noisy estimates; ``benchmarks/ranking.py`` compares configurations on more
+# cells and seeds.

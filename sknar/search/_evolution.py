@@ -17,7 +17,7 @@ class RegularizedEvolution(BaseStrategy):
     best one's random mutation that has not been evaluated yet is proposed;
     the oldest member leaves as the child joins (Real et al., 2019).
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Parameters
     ----------

@@ -61,7 +61,7 @@ class NARStrategy(BaseStrategy):
     batch never depends on the budget, so a search of budget ``B`` is the
     first ``B`` evaluations of any longer one.
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Parameters
     ----------

@@ -35,7 +35,7 @@ class NASBench201Objective:
     Test accuracies are never returned by a call; :meth:`report` adds them
     to a search's result afterwards, for reporting only.
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Parameters
     ----------
@@ -207,7 +207,7 @@ class TableObjective:
     to a table row gets that row's score. A search over a table evaluates only
     the table's cells: its :attr:`cells` restrict the space.
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Parameters
     ----------
@@ -308,7 +308,7 @@ class TableObjective:
 def check_objective(objective, data_home=None):
     """Turn a NAS-Bench-201 dataset name into its objective; return callables as they are.
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Parameters
     ----------

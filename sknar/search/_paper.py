@@ -18,7 +18,7 @@ class PaperStrategy(BaseStrategy):
     the :class:`~sknar.TierSampler`'s statistics on everything evaluated.
     With a budget of ``n_start`` or less this is random search.
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Parameters
     ----------

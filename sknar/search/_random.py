@@ -9,7 +9,7 @@ from ._strategy import BaseStrategy, new_random_cells
 class RandomSearch(BaseStrategy):
     """Evaluate distinct random cells (one per isomorphism class).
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Parameters
     ----------

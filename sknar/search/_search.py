@@ -54,7 +54,7 @@ class SearchResult:
     Benchmark objectives add what they know (test accuracy, ranks, when the
     optimum was found) in :attr:`report`; its keys are also attributes.
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Attributes
     ----------
@@ -237,7 +237,7 @@ def search(
     evaluations. A cell isomorphic to an evaluated one (same
     ``space.canonical``) is never evaluated again.
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Parameters
     ----------

@@ -12,7 +12,7 @@ _SAMPLING_ROUNDS = 20
 class History:
     """The evaluated cells of a search, in evaluation order, with their scores.
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Parameters
     ----------
@@ -117,7 +117,7 @@ class BaseStrategy(BaseEstimator):
     A strategy sets ``name`` and implements :meth:`propose`; parameters are
     ``__init__`` arguments, as for scikit-learn estimators.
 
-    Read more in the :ref:`User Guide <search>`.
+    Read more in the :ref:`User Guide <searching>`.
 
     Examples
     --------
