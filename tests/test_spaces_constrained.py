@@ -45,6 +45,11 @@ def test_everything_else_is_the_parents():
     assert space.validate(heavy) == heavy and heavy in space and not space.feasible([heavy])[0]
     np.testing.assert_array_equal(space.feature_tensor([heavy]), PARENT.feature_tensor([heavy]))
     assert space.canonical(heavy) == PARENT.canonical(heavy) and space.name == "nasbench201"
+    import torch
+
+    with torch.device("meta"):
+        assert (sum(p.numel() for p in space.to_module(heavy, 100).parameters())
+                == sum(p.numel() for p in PARENT.to_module(heavy, 100).parameters()))
 
 
 def test_too_tight_constraints_fail_clearly():

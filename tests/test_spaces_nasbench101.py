@@ -119,3 +119,47 @@ def test_enumerate_is_lazy_and_unique():
     # (with or without the input -> output edge, times 3 operations)
     assert first[0][1] == ["input", "output"]
     assert len({SPACE.canonical((m, o)) for m, o in first if len(m) == 3}) == 6
+
+
+def _trainable(module):
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def test_to_module_parameters_equal_the_benchmark_counts_on_all_500_sample_cells():
+    # NASLib's zc_nasbench101.json gives each cell's parameter count (in millions)
+    import torch
+
+    cells, records = fetch_nasbench101().data, naslib_nb101()
+    with torch.device("meta"):
+        counts = [_trainable(SPACE.to_module(cell)) for cell in cells]
+    np.testing.assert_array_equal(counts, [round(r["params"] * 1e6) for r in records])
+    with torch.device("meta"):
+        assert _trainable(SPACE.to_module((NAR_NB101_MATRIX, NAR_NB101_OPS))) == NAR_NB101_PARAMS
+
+
+@pytest.mark.parametrize("matrix, ops", [
+    ([[0, 1], [0, 0]], ["input", "output"]),  # the input projected straight to the output
+    (NAR_NB101_MATRIX, NAR_NB101_OPS),  # interior vertices, a projected input added to the output
+    ([[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]],
+     ["input", "maxpool3x3", "conv1x1-bn-relu", "output"]),
+])
+def test_to_module_forward_and_training_step(matrix, ops):
+    import torch
+
+    torch.manual_seed(0)
+    net = SPACE.to_module((matrix, ops), n_classes=5)
+    x, y = torch.randn(3, 3, 32, 32), torch.tensor([0, 1, 4])
+    assert net(x).shape == (3, 5)
+    assert _trainable(net) == SPACE.cost((matrix, ops)).params - 512 * 10 - 10 + 512 * 5 + 5
+    before = [p.detach().clone() for p in net.parameters()]
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    torch.nn.functional.cross_entropy(net(x), y).backward()
+    optimizer.step()
+    assert all(not torch.equal(a, p) for a, p in zip(before, net.parameters()))
+
+
+def test_to_module_bad_input():
+    with pytest.raises(ValueError, match="n_classes must be a positive integer"):
+        SPACE.to_module((NAR_NB101_MATRIX, NAR_NB101_OPS), n_classes=2.5)
+    with pytest.raises(ValueError):
+        SPACE.to_module(([[0, 1], [0, 0]], ["input", "conv5x5"]))

@@ -179,3 +179,71 @@ def test_vectorised_costs_match_single_cell_costs():
 def test_costs_names_the_bad_cell():
     with pytest.raises(ValueError, match="position 1"):
         SPACE.costs([ALL_CONV3, "|bad|"], "cifar10")
+
+
+def _trainable(module):
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def test_to_module_parameters_equal_the_benchmark_counts():
+    # Every multiset of the six edge operations (210), arranged in one cell, on CIFAR-10, and
+    # 40 random cells on each dataset. benchmarks/to_module.py checks all 15,625 cells x 3.
+    import itertools
+
+    import torch
+
+    multisets = list(itertools.combinations_with_replacement(
+        ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"), 6))
+    assert len(multisets) == 210
+    cells = [NASBench201Cell(ops).to_string() for ops in multisets]
+    with torch.device("meta"):
+        counts = [_trainable(SPACE.to_module(cell, 10)) for cell in cells]
+        np.testing.assert_array_equal(counts, SPACE.costs(cells, "cifar10", counting="benchmark").params)
+        for dataset, n_classes in (("cifar10", 10), ("cifar100", 100), ("ImageNet16-120", 120)):
+            sample = SPACE.sample(40, random_state=n_classes)
+            counts = [_trainable(SPACE.to_module(cell, n_classes)) for cell in sample]
+            np.testing.assert_array_equal(counts, SPACE.costs(sample, dataset, counting="benchmark").params)
+    # the all-conv3x3 cell: NAS-Bench-201's 1.53 M parameters on CIFAR-10
+    assert _trainable(SPACE.to_module(ALL_CONV3)) == 1531546
+
+
+@pytest.mark.parametrize("n_classes, side", [(10, 32), (100, 32), (120, 16)])
+def test_to_module_forward_and_training_step(n_classes, side):
+    import torch
+
+    torch.manual_seed(0)
+    net = SPACE.to_module(SPACE.sample(1, random_state=side)[0], n_classes)
+    x, y = torch.randn(4, 3, side, side), torch.arange(4) % n_classes
+    assert net(x).shape == (4, n_classes)
+    before = [p.detach().clone() for p in net.parameters()]
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    torch.nn.functional.cross_entropy(net(x), y).backward()
+    optimizer.step()
+    # every parameter that receives a gradient moves (an edge into a node that feeds nothing
+    # gets none: its parameters exist, as in the benchmark, but cannot affect the output)
+    moved = [not torch.equal(a, p) for a, p in zip(before, net.parameters())]
+    reached = [p.grad is not None and bool(p.grad.abs().sum() > 0) for p in net.parameters()]
+    assert all(m for m, r in zip(moved, reached) if r) and sum(reached) > len(reached) // 2
+    assert moved[-1] and moved[0]  # the classifier's bias and the stem
+
+
+def test_to_module_none_edges_contribute_nothing():
+    import torch
+
+    none_cell = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+    net = SPACE.to_module(none_cell).eval()
+    assert _trainable(net) == SPACE.cost(none_cell, counting="benchmark").params
+    with torch.no_grad():
+        a, b = net(torch.randn(2, 3, 32, 32)), net(torch.randn(2, 3, 32, 32))
+    torch.testing.assert_close(a, b)  # the cells pass nothing on: the input cannot matter
+    # a skip edge to the output node lets it through
+    with torch.no_grad():
+        skip = SPACE.to_module("|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|").eval()
+        assert not torch.allclose(skip(torch.randn(2, 3, 32, 32)), skip(torch.randn(2, 3, 32, 32)))
+
+
+def test_to_module_bad_input():
+    with pytest.raises(ValueError, match="n_classes must be a positive integer"):
+        SPACE.to_module(ALL_CONV3, n_classes=0)
+    with pytest.raises(ValueError, match="Unknown operation"):
+        SPACE.to_module("|max_pool~0|+|none~0|none~1|+|none~0|none~1|none~2|")

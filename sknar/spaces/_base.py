@@ -43,6 +43,13 @@ class CellCost:
                         int(self.flops[index]), int(self.params[index]))
 
 
+def check_n_classes(n_classes):
+    """Return ``n_classes`` as an int; anything but a positive integer is a ValueError."""
+    if isinstance(n_classes, bool) or not isinstance(n_classes, (Integral, np.integer)) or n_classes < 1:
+        raise ValueError(f"n_classes must be a positive integer, got {n_classes!r}.")
+    return int(n_classes)
+
+
 def check_n_cells(n):
     """Return ``n`` as an int; a negative or non-integer number of cells is a ValueError."""
     if isinstance(n, bool) or not isinstance(n, (Integral, np.integer)) or n < 0:
@@ -296,6 +303,26 @@ class SearchSpace(ABC):
             One size per cell.
         """
         return None
+
+    def to_module(self, cell, n_classes=10):
+        """The network the cell describes, as a freshly initialised ``torch.nn.Module``.
+
+        Spaces build the benchmark's own macro skeleton around the cell, so
+        that the module's trainable parameters equal the benchmark's count.
+
+        Parameters
+        ----------
+        cell : cell
+            A cell of the space (any form :meth:`validate` accepts).
+        n_classes : int, default=10
+            Outputs of the classifier.
+
+        Returns
+        -------
+        module : torch.nn.Module
+            Maps images ``(batch, 3, height, width)`` to logits ``(batch, n_classes)``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not build networks (to_module).")
 
     def to_json(self, cell):
         """A JSON-serialisable form of ``cell`` (inverse of :meth:`from_json`).

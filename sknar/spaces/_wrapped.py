@@ -53,5 +53,8 @@ class _RestrictedSpace(SearchSpace):
     def to_json(self, cell):
         return self.space.to_json(cell)
 
+    def to_module(self, cell, n_classes=10):
+        return self.space.to_module(cell, n_classes)
+
     def _is_single_cell(self, X):
         return self.space._is_single_cell(X)

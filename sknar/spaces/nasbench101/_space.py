@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._base import CellCost, SearchSpace, check_n_cells
+from .._base import CellCost, SearchSpace, check_n_cells, check_n_classes
 from . import _encoding
 from ._cell import (
     INTERIOR_OPERATIONS,
@@ -194,6 +194,46 @@ class NASBench101Space(SearchSpace):
             Columns named by :meth:`one_hot_feature_names`.
         """
         return _encoding.one_hot([self.validate(cell) for cell in cells])
+
+    def to_module(self, cell, n_classes=10):
+        """The NAS-Bench-101 network of a cell, as a freshly initialised torch module.
+
+        The benchmark's skeleton: a 3x3 convolution-BN-ReLU stem to 128
+        channels, three stacks of three copies of the (pruned) cell at 128,
+        256 and 512 channels with 2x2 max-pool down-sampling between stacks,
+        the benchmark's channel-splitting and 1x1 projection rules inside the
+        cell, global average pooling and a dense classifier. Its trainable
+        parameters equal the benchmark's count (``cost(cell).params`` for 10
+        classes).
+
+        Parameters
+        ----------
+        cell : (matrix, ops)
+            An upper-triangular 0/1 adjacency matrix and its vertex operations.
+        n_classes : int, default=10
+            Outputs of the classifier (10 for CIFAR-10, the benchmark's dataset).
+
+        Returns
+        -------
+        module : torch.nn.Module
+            Maps images ``(batch, 3, height, width)`` to logits ``(batch, n_classes)``.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from sknar.spaces import NASBench101Space
+        >>> space = NASBench101Space()
+        >>> cell = space.sample(1, random_state=0)[0]
+        >>> net = space.to_module(cell)
+        >>> sum(p.numel() for p in net.parameters()) == space.cost(cell).params
+        True
+        >>> net(torch.zeros(2, 3, 32, 32)).shape
+        torch.Size([2, 10])
+        """
+        from ._network import NASBench101Network
+
+        matrix, ops = self.validate(cell)
+        return NASBench101Network(matrix, ops, check_n_classes(n_classes))
 
     def one_hot_feature_names(self):
         return _encoding.one_hot_feature_names()

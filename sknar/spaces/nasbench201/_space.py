@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._base import SearchSpace, check_n_cells
+from .._base import SearchSpace, check_n_cells, check_n_classes
 from . import _encoding
 from ._cell import (
     EDGES,
@@ -242,6 +242,46 @@ class NASBench201Space(SearchSpace):
             Column ``5 * edge + operation``.
         """
         return _encoding.one_hot(to_codes(cells))
+
+    def to_module(self, cell, n_classes=10):
+        """The NAS-Bench-201 network of a cell, as a freshly initialised torch module.
+
+        The benchmark's ``infer.tiny`` skeleton: a 3x3 convolution stem
+        (C=16), three stages of five copies of the cell at 16, 32 and 64
+        channels joined by the benchmark's residual reduction blocks,
+        ReLU-conv-BN convolutions, global average pooling and a linear
+        classifier; ``none`` edges contribute nothing. Its trainable
+        parameters equal the benchmark's count (``cost(cell, dataset,
+        counting="benchmark").params`` for 10, 100 and 120 classes).
+
+        Parameters
+        ----------
+        cell : str or NASBench201Cell
+            A NAS-Bench-201 cell.
+        n_classes : int, default=10
+            10 for CIFAR-10, 100 for CIFAR-100, 120 for ImageNet16-120.
+
+        Returns
+        -------
+        module : torch.nn.Module
+            Maps images ``(batch, 3, height, width)`` to logits ``(batch, n_classes)``.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from sknar.spaces import NASBench201Space
+        >>> space = NASBench201Space()
+        >>> cell = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+        >>> net = space.to_module(cell, n_classes=10)
+        >>> sum(p.numel() for p in net.parameters()) == space.cost(cell, counting="benchmark").params
+        True
+        >>> net(torch.zeros(2, 3, 32, 32)).shape
+        torch.Size([2, 10])
+        """
+        from ._network import NASBench201Network
+
+        n_classes = check_n_classes(n_classes)
+        return NASBench201Network(NASBench201Cell.from_string(self.validate(cell)).ops, n_classes)
 
     def one_hot_feature_names(self):
         return _encoding.one_hot_feature_names()
