@@ -97,6 +97,7 @@ USER_GUIDE = {
     "sknar.ranker": "ranker",
     "sknar.sampling": "tier_sampler",
     "sknar.search": "searching",
+    "sknar.search._training": "own_data",
     "sknar.spaces": "spaces",
     "sknar.utils": "discovery",
 }

@@ -15,6 +15,7 @@ from skorch.utils import to_tensor
 from ..metrics import kendall_tau
 from ..spaces._registry import token_layout
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._torch import InterruptibleNetMixin, TrainingInterrupted, check_device
 from ._network import NARLoss, NARNetwork
 from ._tiers import assign_tiers
 
@@ -65,11 +66,7 @@ class WarmupInverseSqrt:
         return min(step / self.warmup_steps, (self.warmup_steps / step) ** 0.5)
 
 
-class _TrainingInterrupted(Exception):
-    """Carries a Ctrl-C out of skorch's ``partial_fit``, which would swallow a KeyboardInterrupt."""
-
-
-class _NARNet(NeuralNet):
+class _NARNet(InterruptibleNetMixin, NeuralNet):
     """skorch net that keeps the network's tier embeddings up to date.
 
     Each epoch starts a new running mean per tier; each training batch adds
@@ -77,14 +74,6 @@ class _NARNet(NeuralNet):
     training ends, the means are recomputed from the whole training set in
     evaluation mode, so predictions use the final encoder.
     """
-
-    def fit_loop(self, X, y=None, **fit_params):
-        # skorch stops training quietly on Ctrl-C and keeps the half-trained net; a ranker
-        # that steers a search must not, so the interrupt is re-raised by NARRanker._fit.
-        try:
-            return super().fit_loop(X, y, **fit_params)
-        except KeyboardInterrupt as exc:
-            raise _TrainingInterrupted from exc
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
@@ -106,20 +95,6 @@ class _NARNet(NeuralNet):
                 encoded = self.module_.encode(to_tensor(Xi, device=self.device))
                 tiers = to_tensor(yi, device=self.device)[:, 0].long()
                 self.module_.update_tier_embeddings(encoded, tiers)
-
-
-def _check_device(device):
-    """A clear error for a device torch does not know or this machine does not have."""
-    try:
-        kind = torch.device(device).type
-    except RuntimeError as exc:
-        raise ValueError(f"Unknown torch device {device!r}: {exc}") from None
-    available = {"cuda": torch.cuda.is_available, "mps": torch.backends.mps.is_available}
-    if kind in available and not available[kind]():
-        raise ValueError(
-            f"device={str(device)!r} was asked for, but torch finds no {kind} device on this "
-            "machine; use device='cpu'."
-        )
 
 
 class NARRanker(RegressorMixin, BaseEstimator):
@@ -378,7 +353,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}."
             )
-        _check_device(self.device)
+        check_device(self.device)
         if warm:
             if token_dim_3d is not None and token_dim_3d != self.token_dim_:
                 raise ValueError(
@@ -406,7 +381,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
                 else:
                     torch.manual_seed(seed)
                     self.net_.fit(X, targets)
-            except _TrainingInterrupted:
+            except TrainingInterrupted:
                 del self.net_  # half-trained: the ranker is left unfitted
                 raise KeyboardInterrupt from None
         self.history_ = self.net_.history

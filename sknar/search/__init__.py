@@ -12,6 +12,7 @@ from ._paper import PaperStrategy
 from ._random import RandomSearch
 from ._search import STRATEGIES, SearchResult, search
 from ._strategy import BaseStrategy, History
+from ._training import TrainingObjective
 
 __all__ = [
     "BaseStrategy",
@@ -24,6 +25,7 @@ __all__ = [
     "STRATEGIES",
     "SearchResult",
     "TableObjective",
+    "TrainingObjective",
     "check_objective",
     "search",
 ]
