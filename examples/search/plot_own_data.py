@@ -69,12 +69,14 @@ plt.show()
 
 # %%
 # Each point is a network trained for real, so the budget is what a search
-# spends. In the run printed above (measured: best 94.4% for both, later
-# trainings 66% against 50%), the best cell is among the 8 random cells both
-# searches start from, so neither beats it within 20 trainings; what differs
-# is where the other 12 trainings go: the cells NAR's ranker chose did
-# clearly better on average than random search's draws. With so few cells, images and
-# epochs the comparison is noisy. A real run would train on all the data for
-# 50-200 epochs (the benchmarks train 200), give the search a budget of 100
-# or more cells, and spread the trainings over GPUs or a dask cluster
-# (``device="cuda"``, ``client=``; see :ref:`own_data`).
+# spends. The printed lines give each search's best validation accuracy and
+# the mean accuracy of its trainings after the 8 random cells both share.
+# That mean is where the strategies differ: the cells NAR's ranker chose did
+# clearly better on average than random search's draws in the runs we made
+# (66% against 50% with one torch thread; 60% against 50% in the
+# documentation build, whose thread count changes the trainings slightly),
+# while the best cells found were within about one point of each other. With
+# so few cells, images and epochs the comparison is noisy. A real run would
+# train on all the data for 50-200 epochs (the benchmarks train 200), give
+# the search a budget of 100 or more cells, and spread the trainings over GPUs
+# or a dask cluster (``device="cuda"``, ``client=``; see :ref:`own_data`).

@@ -23,7 +23,8 @@ class TrainingObjective:
     on the training part of ``(X, y)`` and scored by its accuracy (percent)
     on the validation part. The split is drawn once, stratified, from
     ``random_state``, and every cell trains from the same seed, so a cell's
-    score is deterministic for a seed (on the CPU). The objective pickles, so
+    score is deterministic for a seed (on the CPU, with the same number of
+    torch threads). The objective pickles, so
     ``search(..., n_jobs=...)`` and a dask ``client`` train one cell per
     worker.
 
