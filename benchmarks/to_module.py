@@ -23,16 +23,11 @@ import torch
 from _common import RESULTS, machine, save
 
 from sknar.datasets import fetch_nasbench101
-from sknar.datasets._base import RemoteFile, fetch_file, read_json
+from sknar.datasets._base import fetch_file, read_json
+from sknar.datasets._nasbench101 import _NASLIB_ZC
 from sknar.spaces import NASBench101Space, NASBench201Space
 
 N_CLASSES = {"cifar10": 10, "cifar100": 100, "ImageNet16-120": 120}
-_ZC_NB101 = RemoteFile(
-    "nasbench101", "zc_nasbench101.json",
-    "https://raw.githubusercontent.com/automl/NASLib/9052f540457588af87633988cc1036bd2250419e/"
-    "naslib/data/zc_nasbench101.json",
-    "c34840bc9af68b6ebaa7f052e42c1749a9a737d7243078be2a5548052bc5a0c2",
-)
 
 
 def _trainable(module):
@@ -59,7 +54,7 @@ def check_nasbench201():
 def check_nasbench101():
     space = NASBench101Space()
     cells = fetch_nasbench101().data
-    records = list(read_json(fetch_file(_ZC_NB101))["nasbench101"]["cifar10"].values())
+    records = list(read_json(fetch_file(_NASLIB_ZC))["nasbench101"]["cifar10"].values())
     start = time.perf_counter()
     with torch.device("meta"):
         counts = [_trainable(space.to_module(cell, 10)) for cell in cells]

@@ -86,10 +86,6 @@ _ZC_NB201 = RemoteFile(
     "nasbench201", "zc_nasbench201.json", _NASLIB + "zc_nasbench201.json",
     "310e1d66fc59d668fe1e0460760eaf0e1f98ad7ac8d73b4fee9d6345551d0b09",
 )
-_ZC_NB101 = RemoteFile(
-    "nasbench101", "zc_nasbench101.json", _NASLIB + "zc_nasbench101.json",
-    "c34840bc9af68b6ebaa7f052e42c1749a9a737d7243078be2a5548052bc5a0c2",
-)
 # NASLib's op indices for NAS-Bench-201 and the order of its 6 edges in our cell strings.
 _NASLIB_NB201_OPS = {0: "skip_connect", 1: "none", 2: "nor_conv_3x3", 3: "nor_conv_1x1", 4: "avg_pool_3x3"}
 _NASLIB_NB201_EDGES = (0, 1, 3, 2, 4, 5)
@@ -108,7 +104,9 @@ def naslib_nb201(dataset):
 
 def naslib_nb101():
     """NASLib's 500 NAS-Bench-101 records, in file order (the order of ``fetch_nasbench101()``)."""
-    return list(read_json(fetch_file(_ZC_NB101))["nasbench101"]["cifar10"].values())
+    from sknar.datasets._nasbench101 import _NASLIB_ZC
+
+    return list(read_json(fetch_file(_NASLIB_ZC))["nasbench101"]["cifar10"].values())
 
 
 def nb201_file(name):

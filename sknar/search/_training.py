@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 from skorch import NeuralNetClassifier
 
 from ..spaces import get_space
+from ..spaces._base import check_count
 from ..utils._torch import InterruptibleNetMixin, TrainingInterrupted, check_device
 
 
@@ -90,9 +91,8 @@ class TrainingObjective:
         self.optimizer, self.valid_size, self.device = optimizer, valid_size, device
         self.random_state, self.net_params = random_state, net_params
         check_device(device)
-        for name, value in (("max_epochs", max_epochs), ("batch_size", batch_size)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        check_count(max_epochs, "max_epochs")
+        check_count(batch_size, "batch_size")
         X, y = self._check_data(X, y, "X", "y")
         self.classes_, y = np.unique(y, return_inverse=True)
         self.n_classes_ = len(self.classes_)

@@ -43,18 +43,12 @@ class CellCost:
                         int(self.flops[index]), int(self.params[index]))
 
 
-def check_n_classes(n_classes):
-    """Return ``n_classes`` as an int; anything but a positive integer is a ValueError."""
-    if isinstance(n_classes, bool) or not isinstance(n_classes, (Integral, np.integer)) or n_classes < 1:
-        raise ValueError(f"n_classes must be a positive integer, got {n_classes!r}.")
-    return int(n_classes)
-
-
-def check_n_cells(n):
-    """Return ``n`` as an int; a negative or non-integer number of cells is a ValueError."""
-    if isinstance(n, bool) or not isinstance(n, (Integral, np.integer)) or n < 0:
-        raise ValueError(f"n must be a non-negative integer (a number of cells), got {n!r}.")
-    return int(n)
+def check_count(value, name, minimum=1):
+    """Return ``value`` as an int; anything but an integer of at least ``minimum`` is a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)) or value < minimum:
+        kind = "non-negative" if minimum == 0 else "positive" if minimum == 1 else f">= {minimum}"
+        raise ValueError(f"{name} must be a {kind} integer, got {value!r}.")
+    return int(value)
 
 
 class SearchSpace(ABC):

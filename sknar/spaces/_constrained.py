@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._base import check_n_cells
+from ._base import check_count
 from ._wrapped import _RestrictedSpace
 
 # Rejection-sampling rounds before the feasible cells of a small space are listed.
@@ -156,7 +156,7 @@ class ConstrainedSpace(_RestrictedSpace):
         cells : list
             ``n`` feasible cells in normal form.
         """
-        n = check_n_cells(n)
+        n = check_count(n, "n", minimum=0)
         rng = check_random_state(random_state)
         chosen, seen = [], set()
         for _ in range(_SAMPLING_ROUNDS):

@@ -2,7 +2,7 @@
 
 from sklearn.utils import check_random_state
 
-from ._base import check_n_cells
+from ._base import check_count
 from ._wrapped import _RestrictedSpace
 
 
@@ -64,7 +64,7 @@ class SubsetSpace(_RestrictedSpace):
         return cell
 
     def sample(self, n, *, random_state=None):
-        n = check_n_cells(n)
+        n = check_count(n, "n", minimum=0)
         if n > len(self.cells):
             raise ValueError(f"Cannot draw {n} distinct cells from a subset of {len(self.cells)}.")
         rng = check_random_state(random_state)

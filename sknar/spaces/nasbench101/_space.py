@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._base import CellCost, SearchSpace, check_n_cells, check_n_classes
+from .._base import CellCost, SearchSpace, check_count
 from . import _encoding
 from ._cell import (
     INTERIOR_OPERATIONS,
@@ -233,7 +233,7 @@ class NASBench101Space(SearchSpace):
         from ._network import NASBench101Network
 
         matrix, ops = self.validate(cell)
-        return NASBench101Network(matrix, ops, check_n_classes(n_classes))
+        return NASBench101Network(matrix, ops, check_count(n_classes, "n_classes"))
 
     def one_hot_feature_names(self):
         return _encoding.one_hot_feature_names()
@@ -337,7 +337,7 @@ class NASBench101Space(SearchSpace):
         cells : list of (ndarray, list of str)
             Pruned cells.
         """
-        n = check_n_cells(n)
+        n = check_count(n, "n", minimum=0)
         rng = check_random_state(random_state)
         cells, seen = [], set()
         for _ in range(n * max_tries):

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._base import SearchSpace, check_n_cells, check_n_classes
+from .._base import SearchSpace, check_count
 from . import _encoding
 from ._cell import (
     EDGES,
@@ -126,7 +126,7 @@ class NASBench201Space(SearchSpace):
         -------
         cells : list of str
         """
-        n = check_n_cells(n)
+        n = check_count(n, "n", minimum=0)
         if not replace and n > N_CELLS:
             raise ValueError(f"Cannot draw {n} distinct cells from a space of {N_CELLS}.")
         rng = check_random_state(random_state)
@@ -280,7 +280,7 @@ class NASBench201Space(SearchSpace):
         """
         from ._network import NASBench201Network
 
-        n_classes = check_n_classes(n_classes)
+        n_classes = check_count(n_classes, "n_classes")
         return NASBench201Network(NASBench201Cell.from_string(self.validate(cell)).ops, n_classes)
 
     def one_hot_feature_names(self):
