@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.utils import Bunch, deprecated
 
 from ..spaces.nasbench101._cell import check_cell, graph_hash
-from ..utils._sklearn_compat import validate_params
+from ..utils._sklearn_compat import check_pandas_support, validate_params
 from ._base import RemoteFile, check_finite, fetch_file, open_text, read_json
 
 _NASLIB_ZC = RemoteFile(
@@ -209,10 +209,7 @@ def fetch_nasbench101(path=None, *, data_home=None, download_if_missing=True, re
     hashes = np.array([graph_hash(matrix, ops) for matrix, ops in cells], dtype=object)
     frame = None
     if as_frame:
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("as_frame=True requires pandas: pip install pandas") from exc
+        pd = check_pandas_support("fetch_nasbench101(as_frame=True)")
 
         columns = {
             "hash": hashes,

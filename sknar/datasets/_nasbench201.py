@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.utils import Bunch, deprecated
 
 from ..spaces.nasbench201._cell import to_codes
-from ..utils._sklearn_compat import StrOptions, validate_params
+from ..utils._sklearn_compat import StrOptions, check_pandas_support, validate_params
 from ._base import (
     RemoteFile,
     check_finite,
@@ -326,10 +326,7 @@ def fetch_nasbench201(
     arrays = {k: (None if v is None else v.copy()) for k, v in loaded.items()}
     frame = None
     if as_frame:
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("as_frame=True requires pandas: pip install pandas") from exc
+        pd = check_pandas_support("fetch_nasbench201(as_frame=True)")
         columns = {
             "arch_str": arrays["data"],
             "validation_accuracy": arrays["target"],
