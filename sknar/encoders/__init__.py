@@ -2,5 +2,6 @@
 
 from ._feature_tensor import FeatureTensorEncoder
 from ._one_hot import OneHotOpsEncoder
+from ._zero_cost import ZeroCostEncoder
 
-__all__ = ["FeatureTensorEncoder", "OneHotOpsEncoder"]
+__all__ = ["FeatureTensorEncoder", "OneHotOpsEncoder", "ZeroCostEncoder"]

@@ -73,6 +73,10 @@ class SearchSpace(ABC):
         The space's registry name (``"nasbench201"``).
     datasets : tuple of str
         Datasets the cost model knows (input size and classes).
+    image_shapes : dict
+        Dataset -> the ``(channels, height, width)`` of its images.
+    dataset_classes : dict
+        Dataset -> its number of classes (the ``n_classes`` of :meth:`to_module`).
     operations : tuple of str
         Every operation name, in the order of their codes in the feature
         tensor's operation channel (``op_codes``).
@@ -101,6 +105,8 @@ class SearchSpace(ABC):
 
     name = None
     datasets = ()
+    image_shapes = {}
+    dataset_classes = {}
     operations = ()
     op_codes = {}
     slot_operations = ()

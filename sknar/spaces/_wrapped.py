@@ -3,8 +3,8 @@
 from ._base import SearchSpace
 
 # The facts a restricted space shares with its parent.
-_FACTS = ("name", "datasets", "operations", "op_codes", "slot_operations", "n_slots",
-          "cell_sizes", "n_tokens", "token_dim")
+_FACTS = ("name", "datasets", "image_shapes", "dataset_classes", "operations", "op_codes",
+          "slot_operations", "n_slots", "cell_sizes", "n_tokens", "token_dim")
 
 
 class _RestrictedSpace(SearchSpace):

@@ -15,7 +15,7 @@ from ._cell import (
     graph_hash,
     prune,
 )
-from ._cost import COUNTINGS, MAX_VERTICES, network_cost
+from ._cost import COUNTINGS, INPUT_SIZE, MAX_VERTICES, N_CLASSES, network_cost
 
 N_CELLS = 423_624
 
@@ -54,6 +54,8 @@ class NASBench101Space(SearchSpace):
 
     name = "nasbench101"
     datasets = ("cifar10",)
+    image_shapes = {"cifar10": (3, INPUT_SIZE, INPUT_SIZE)}
+    dataset_classes = {"cifar10": N_CLASSES}
     operations = OPERATIONS
     op_codes = _encoding.OP_CODES
     slot_operations = INTERIOR_OPERATIONS

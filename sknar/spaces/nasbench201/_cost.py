@@ -21,8 +21,8 @@ STAGE_CHANNELS = (16, 32, 64)
 CELLS_PER_STAGE = 5
 N_SEARCHED_CELLS = CELLS_PER_STAGE * len(STAGE_CHANNELS)
 
-_INPUT_SIZE = {"cifar10": 32, "cifar100": 32, "ImageNet16-120": 16}
-_N_CLASSES = {"cifar10": 10, "cifar100": 100, "ImageNet16-120": 120}
+INPUT_SIZE = {"cifar10": 32, "cifar100": 32, "ImageNet16-120": 16}
+N_CLASSES = {"cifar10": 10, "cifar100": 100, "ImageNet16-120": 120}
 # Operation codes of the convolutions and their kernel sizes; the other
 # operations (none, skip_connect, avg_pool_3x3) have no parameters and count
 # zero FLOPs under both conventions.
@@ -44,11 +44,11 @@ def _conv(c_in, c_out, kernel, spatial, *, batch_norm, counting):
 @lru_cache(maxsize=None)
 def _tables(dataset, counting):
     """Per-(stage, op) edge costs and the fixed cost of the non-searched layers."""
-    if dataset not in _INPUT_SIZE:
+    if dataset not in INPUT_SIZE:
         raise ValueError(f"Unknown NAS-Bench-201 dataset {dataset!r}; expected one of {DATASETS}.")
     if counting not in COUNTINGS:
         raise ValueError(f"Unknown counting convention {counting!r}; expected one of {COUNTINGS}.")
-    side = _INPUT_SIZE[dataset]
+    side = INPUT_SIZE[dataset]
     spatial = [(side >> stage) ** 2 for stage in range(len(STAGE_CHANNELS))]
 
     edge_flops = np.zeros((len(STAGE_CHANNELS), _N_OPERATIONS), dtype=np.int64)
@@ -67,7 +67,7 @@ def _tables(dataset, counting):
             _conv(c_out, c_out, 3, spatial[stage], batch_norm=True, counting=counting),
             _conv(c_in, c_out, 1, spatial[stage], batch_norm=False, counting=counting),
         ]
-    last_channels, n_classes = STAGE_CHANNELS[-1], _N_CLASSES[dataset]
+    last_channels, n_classes = STAGE_CHANNELS[-1], N_CLASSES[dataset]
     if counting == "nar":
         # final BatchNorm, global average pool over its inputs, bias-free classifier
         head_flops = 2 * last_channels * spatial[-1] + last_channels * spatial[-1]

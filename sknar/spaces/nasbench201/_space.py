@@ -19,7 +19,7 @@ from ._cell import (
     canonical_keys,
     to_codes,
 )
-from ._cost import DATASETS, cell_costs
+from ._cost import DATASETS, INPUT_SIZE, N_CLASSES, cell_costs
 
 
 class NASBench201Space(SearchSpace):
@@ -52,6 +52,8 @@ class NASBench201Space(SearchSpace):
 
     name = "nasbench201"
     datasets = DATASETS
+    image_shapes = {dataset: (3, side, side) for dataset, side in INPUT_SIZE.items()}
+    dataset_classes = dict(N_CLASSES)
     operations = OPERATIONS
     op_codes = {op: code for code, op in enumerate(OPERATIONS)}
     slot_operations = OPERATIONS
