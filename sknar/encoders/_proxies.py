@@ -38,8 +38,11 @@ def _gradient_proxies(module, inputs, targets, proxies):
     outputs = module(inputs)
     scores = {}
     if "jacov" in proxies:
-        (jacobians,) = torch.autograd.grad(outputs.sum(), inputs, retain_graph=True)
-        scores["jacov"] = _jacov_score(jacobians.reshape(len(inputs), -1).double().cpu().numpy())
+        (jacobians,) = torch.autograd.grad(outputs.sum(), inputs, retain_graph=True, allow_unused=True)
+        if jacobians is None:  # the output does not depend on the input (no path through the cell)
+            scores["jacov"] = np.nan
+        else:
+            scores["jacov"] = _jacov_score(jacobians.reshape(len(inputs), -1).double().cpu().numpy())
     if "grad_norm" in proxies or "snip" in proxies:
         F.cross_entropy(outputs, targets).backward()
         grad_norm = snip = 0.0
