@@ -41,7 +41,8 @@ def _expected_failed_checks(estimator):
 
 
 def test_discovery_finds_every_estimator():
-    assert set(ESTIMATORS) == {"FeatureTensorEncoder", "NARRanker", "OneHotOpsEncoder", "TierSampler"}
+    assert set(ESTIMATORS) == {"FeatureTensorEncoder", "NARRanker", "OneHotOpsEncoder", "TierSampler",
+                               "ZeroCostEncoder"}
 
 
 @parametrize_with_checks([_instance(name) for name in ESTIMATORS],
@@ -69,7 +70,7 @@ STRING_INPUT_API_CHECKS = [
 
 
 def test_string_input_estimators():
-    assert set(STRING_INPUT) == {"FeatureTensorEncoder", "OneHotOpsEncoder", "TierSampler"}
+    assert set(STRING_INPUT) == {"FeatureTensorEncoder", "OneHotOpsEncoder", "TierSampler", "ZeroCostEncoder"}
 
 
 @pytest.mark.parametrize("name", STRING_INPUT)
