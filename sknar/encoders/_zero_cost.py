@@ -40,9 +40,8 @@ class ZeroCostEncoder(BaseCellEncoder):
     scored without training (Abdelfattah et al., 2021, as in NASLib):
     ``synflow`` needs no data; ``grad_norm``, ``snip`` and ``jacov`` take one
     batch of ``data`` (random Gaussian images with random labels when none
-    is given). ``params`` and ``flops`` come from the space's exact cost model
-    (the benchmark's counting, in millions, as the benchmarks and NASLib
-    report them). Values are raw: ``synflow`` spans tens of orders of
+    is given). ``params`` and ``flops`` come from the space's exact cost model,
+    in millions. Values are raw: ``synflow`` spans tens of orders of
     magnitude, so scale before a model that cares (a log, or
     :class:`~sklearn.preprocessing.QuantileTransformer`).
 
@@ -64,6 +63,11 @@ class ZeroCostEncoder(BaseCellEncoder):
         image shape and number of classes of the networks and random batch.
     proxies : tuple of str, default=("synflow", "grad_norm", "snip", "jacov", "params", "flops")
         The proxies to compute, one output column each, in this order.
+    counting : str, default=None
+        The FLOPs counting convention of the cost model for ``flops`` (see
+        the space's ``costs``); None takes the space's default (NAR's).
+        NASLib's values follow NAS-Bench-201's ``"benchmark"`` and
+        NAS-Bench-101's ``"naslib"`` conventions. Parameters are exact in all.
     data : array-like or tuple (images, labels), default=None
         Images ``(n, channels, height, width)`` to score the networks on,
         optionally with their labels (otherwise random labels); ``batch_size``
@@ -76,7 +80,8 @@ class ZeroCostEncoder(BaseCellEncoder):
         Caches each class's network proxies on disk (a folder path or a
         :class:`joblib.Memory`); None caches in memory only.
     n_jobs : int, default=None
-        Networks scored in parallel by joblib (one torch thread each).
+        Networks scored in parallel by joblib (one torch thread each, so the
+        values can differ from a serial run's in the last digits).
         ``None`` means 1.
     device : str, default="cpu"
         The torch device of the networks, e.g. ``"cuda"``.
@@ -126,6 +131,7 @@ class ZeroCostEncoder(BaseCellEncoder):
         "space": [str, SearchSpace],
         "dataset": [str],
         "proxies": [tuple, list],
+        "counting": [str, None],
         "data": ["array-like", tuple, None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "memory": [None, str, HasMethods(["cache"])],
@@ -140,6 +146,7 @@ class ZeroCostEncoder(BaseCellEncoder):
         dataset="cifar10",
         proxies=PROXIES,
         *,
+        counting=None,
         data=None,
         batch_size=16,
         memory=None,
@@ -150,6 +157,7 @@ class ZeroCostEncoder(BaseCellEncoder):
         self.space = space
         self.dataset = dataset
         self.proxies = proxies
+        self.counting = counting
         self.data = data
         self.batch_size = batch_size
         self.memory = memory
@@ -249,7 +257,8 @@ class ZeroCostEncoder(BaseCellEncoder):
             out[:, columns] = np.array([self._cache[key] for key in keys]).reshape(len(cells), -1)
         costs = [name for name in self.proxies if name in COST_PROXIES]
         if costs:
-            cost = self.space_.costs(cells, self.dataset, counting="benchmark")
+            counting = {} if self.counting is None else {"counting": self.counting}
+            cost = self.space_.costs(cells, self.dataset, **counting)
             for name in costs:
                 out[:, self.proxies.index(name)] = getattr(cost, name) / 1e6
         return out
