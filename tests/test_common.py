@@ -21,13 +21,6 @@ def _instance(name):
 # Checks each estimator is expected to fail, and why (as imbalanced-learn keeps them).
 EXPECTED_FAILED_CHECKS = {
     "NARRanker": {
-        "check_regressors_train": (
-            "the 2-epoch configuration that keeps these checks fast does not reach the "
-            "check's score > 0.5; learning is tested on NAS-Bench-201 in test_ranker_estimator"
-        ),
-        "check_regressors_no_decision_function": (
-            "predict_proba is part of NAR's API: the probabilities of the quality tiers"
-        ),
         "check_methods_subset_invariance": (
             "float32 torch kernels block batches differently, so scores of a subset differ "
             "from those of the full batch in the 7th significant digit"

@@ -8,9 +8,11 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, Checkpoint, EarlyStopping
+from skorch.dataset import ValidSplit
 
 from sknar import FeatureTensorEncoder, NARRanker
+from sknar.ranker import NARNetwork
 from sknar.datasets import fetch_nasbench201
 from sknar.metrics import kendall_tau, kendall_tau_scorer
 
@@ -36,7 +38,7 @@ def test_fit_predict_shapes_and_attributes(bench):
     assert np.all(np.diff(model.tier_boundaries_) < 0)
     assert len(model.history_) == 3 and "train_loss" in model.history_[-1]
     assert model.predict(X[200:]).shape == (400,)
-    proba = model.predict_proba(X[200:])
+    proba = model.predict_tier_proba(X[200:])
     assert proba.shape == (400, 5)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     tiers = model.predict_tier(X[200:])
@@ -66,7 +68,7 @@ def test_same_seed_same_result_bit_for_bit(bench):
     b = NARRanker(random_state=7, **TINY).fit(X[:200], y[:200])
     c = NARRanker(random_state=8, **TINY).fit(X[:200], y[:200])
     np.testing.assert_array_equal(a.predict(X), b.predict(X))
-    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    np.testing.assert_array_equal(a.predict_tier_proba(X), b.predict_tier_proba(X))
     assert not np.array_equal(a.predict(X), c.predict(X))
 
 
@@ -75,7 +77,7 @@ def test_pickle_and_joblib_round_trips(bench, tmp_path):
     model = NARRanker(random_state=0, **TINY).fit(X[:200], y[:200])
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict(X), model.predict(X))
-    np.testing.assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(restored.predict_tier_proba(X), model.predict_tier_proba(X))
     joblib.dump(model, tmp_path / "ranker.joblib")
     loaded = joblib.load(tmp_path / "ranker.joblib")
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
@@ -211,3 +213,45 @@ def test_ctrl_c_during_training_is_not_swallowed():
         warm.partial_fit(X, y)  # interrupted in epoch 4
     with pytest.raises(NotFittedError):
         warm.predict(X)
+
+
+def test_network_defaults_have_one_source():
+    import inspect
+
+    network = {name: p.default for name, p in inspect.signature(NARNetwork).parameters.items()
+               if p.default is not inspect.Parameter.empty and name != "n_op_codes"}
+    ranker = NARRanker().get_params()
+    assert {name: ranker[name] for name in network} == network
+    assert network["d_model"] == 40 and network["dropout"] == 0.0
+
+
+def test_early_stopping_and_checkpoint_with_a_validation_split(bench, tmp_path):
+    X, y, _ = bench
+    stopper = EarlyStopping(patience=2, threshold=10.0)  # a threshold no epoch can meet
+    ranker = NARRanker(train_split=ValidSplit(5, random_state=0), callbacks=[stopper],
+                       random_state=0, **{**TINY, "max_epochs": 20}).fit(X[:200], y[:200])
+    assert len(ranker.history_) == 3  # stopped after 2 epochs without enough improvement
+    assert all("valid_loss" in epoch for epoch in ranker.history_)
+    checkpoint = Checkpoint(dirname=str(tmp_path))
+    saved = NARRanker(train_split=ValidSplit(5, random_state=0), callbacks=[checkpoint],
+                      random_state=0, **TINY).fit(X[:200], y[:200])
+    assert (tmp_path / "params.pt").exists()
+    assert saved.history_[0, "event_cp"]  # the first epoch is always the best so far
+
+
+def test_validation_callbacks_without_a_split_are_a_clear_error(bench):
+    X, y, _ = bench
+    for callback in (EarlyStopping(), Checkpoint()):
+        with pytest.raises(ValueError, match="monitors 'valid_loss.*train_split=ValidSplit"):
+            NARRanker(callbacks=[callback], **TINY).fit(X[:60], y[:60])
+    stopped = NARRanker(callbacks=[EarlyStopping(monitor="train_loss", patience=1, threshold=10.0)],
+                        **{**TINY, "max_epochs": 10}).fit(X[:60], y[:60])
+    assert len(stopped.history_) == 2
+
+
+def test_optimizer_is_a_parameter(bench):
+    X, y, _ = bench
+    sgd = NARRanker(optimizer=torch.optim.SGD, lr=0.01, random_state=0, **TINY).fit(X[:100], y[:100])
+    assert isinstance(sgd.net_.optimizer_, torch.optim.SGD)
+    assert isinstance(NARRanker(random_state=0, **TINY).fit(X[:100], y[:100]).net_.optimizer_,
+                      torch.optim.AdamW)

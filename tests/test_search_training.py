@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.datasets import load_digits
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 
 from sknar.search import TrainingObjective, search
 from sknar.spaces import NASBench201Space
@@ -67,6 +67,15 @@ def test_ctrl_c_is_not_swallowed(digits):
     objective = TrainingObjective("nasbench201", X, y, max_epochs=2, callbacks=[_CtrlC()])
     with pytest.raises(KeyboardInterrupt):
         objective(CELLS[:1])
+
+
+def test_early_stopping_is_not_taken_for_ctrl_c(digits):
+    # skorch's EarlyStopping stops training by raising KeyboardInterrupt too
+    X, y = digits
+    stopper = EarlyStopping(monitor="train_loss", patience=1, threshold=10.0)
+    objective = TrainingObjective("nasbench201", X, y, max_epochs=5, callbacks=[stopper])
+    assert objective(CELLS[:1]).shape == (1,)
+    assert len(objective.fit_cell(CELLS[0]).history) == 2
 
 
 @pytest.mark.parametrize("kwargs, message", [

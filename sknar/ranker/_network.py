@@ -37,21 +37,24 @@ class NARNetwork(nn.Module):
     ----------
     n_tokens, token_dim : int
         Layout of the input: ``(batch, n_tokens, token_dim)``.
-    n_tiers : int
+    n_tiers : int, default=5
         Number of quality tiers (tier 0 the best).
-    d_model, n_heads, n_encoder_layers, n_decoder_layers, dim_feedforward : int
+    d_model, n_heads, n_encoder_layers, n_decoder_layers, dim_feedforward : int, default=40, 4, 2, 1, 128
         Transformer sizes.
-    dropout : float
+    dropout : float, default=0.0
         Dropout in the transformer layers.
-    head_hidden : int
+    head_hidden : int, default=256
         Hidden width of the tier projection and of the score MLP.
-    n_op_codes : int or None
+    n_op_codes : int or None, default=None
         If set, the first token holds integer operation codes in
         ``[0, n_op_codes)`` (the adjacency-with-operations channel) and is
         embedded linearly from their one-hot indicators: codes are categories,
         and a linear map of their raw values could not tell ``none`` (0) from
         ``skip_connect`` (1) and ``avg_pool_3x3`` (4) without learning
         thresholds. The other tokens are embedded linearly from their values.
+
+    These defaults are the only ones: :class:`~sknar.NARRanker` takes its
+    network defaults from this signature.
 
     References
     ----------
@@ -69,9 +72,9 @@ class NARNetwork(nn.Module):
     ((3, 5), (3,), (3, 31, 8))
     """
 
-    def __init__(self, n_tokens, token_dim, n_tiers=5, d_model=64, n_heads=4,
+    def __init__(self, n_tokens, token_dim, n_tiers=5, d_model=40, n_heads=4,
                  n_encoder_layers=2, n_decoder_layers=1, dim_feedforward=128,
-                 dropout=0.1, head_hidden=256, n_op_codes=None):
+                 dropout=0.0, head_hidden=256, n_op_codes=None):
         super().__init__()
         self.n_tokens, self.n_tiers, self.d_model = n_tokens, n_tiers, d_model
         self.n_op_codes = n_op_codes

@@ -34,4 +34,14 @@ class InterruptibleNetMixin:
         try:
             return super().fit_loop(X, y, **fit_params)
         except KeyboardInterrupt as exc:
+            if _early_stopped(self):
+                raise  # skorch's EarlyStopping ends training by raising KeyboardInterrupt
             raise TrainingInterrupted from exc
+
+
+def _early_stopped(net):
+    """Whether one of the net's EarlyStopping callbacks has just stopped training."""
+    from skorch.callbacks import EarlyStopping
+
+    return any(isinstance(callback, EarlyStopping) and getattr(callback, "misses_", 0) >= callback.patience
+               for _, callback in getattr(net, "callbacks_", []))
