@@ -228,12 +228,12 @@ def test_network_defaults_have_one_source():
 def test_early_stopping_and_checkpoint_with_a_validation_split(bench, tmp_path):
     X, y, _ = bench
     stopper = EarlyStopping(patience=2, threshold=10.0)  # a threshold no epoch can meet
-    ranker = NARRanker(train_split=ValidSplit(5, random_state=0), callbacks=[stopper],
+    ranker = NARRanker(train_split=ValidSplit(0.2, random_state=0), callbacks=[stopper],
                        random_state=0, **{**TINY, "max_epochs": 20}).fit(X[:200], y[:200])
     assert len(ranker.history_) == 3  # stopped after 2 epochs without enough improvement
     assert all("valid_loss" in epoch for epoch in ranker.history_)
     checkpoint = Checkpoint(dirname=str(tmp_path))
-    saved = NARRanker(train_split=ValidSplit(5, random_state=0), callbacks=[checkpoint],
+    saved = NARRanker(train_split=ValidSplit(0.2, random_state=0), callbacks=[checkpoint],
                       random_state=0, **TINY).fit(X[:200], y[:200])
     assert (tmp_path / "params.pt").exists()
     assert saved.history_[0, "event_cp"]  # the first epoch is always the best so far

@@ -40,7 +40,8 @@ class NARNetwork(nn.Module):
     n_tiers : int, default=5
         Number of quality tiers (tier 0 the best).
     d_model, n_heads, n_encoder_layers, n_decoder_layers, dim_feedforward : int, default=40, 4, 2, 1, 128
-        Transformer sizes.
+        Transformer sizes. These defaults, like all of this signature's, are
+        :class:`~sknar.NARRanker`'s: it takes them from here.
     dropout : float, default=0.0
         Dropout in the transformer layers.
     head_hidden : int, default=256
@@ -52,9 +53,6 @@ class NARNetwork(nn.Module):
         and a linear map of their raw values could not tell ``none`` (0) from
         ``skip_connect`` (1) and ``avg_pool_3x3`` (4) without learning
         thresholds. The other tokens are embedded linearly from their values.
-
-    These defaults are the only ones: :class:`~sknar.NARRanker` takes its
-    network defaults from this signature.
 
     References
     ----------
