@@ -5,8 +5,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_union
 
 from sknar.datasets import fetch_nasbench101
-from sknar.encoders import FeatureTensorEncoder, ZeroCostEncoder
-from sknar.encoders import _zero_cost
+from sknar.encoders import FeatureTensorEncoder, ZeroCostEncoder, _zero_cost
 from sknar.spaces import NASBench201Space
 
 from ._data import naslib_nb101, naslib_nb201

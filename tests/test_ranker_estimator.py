@@ -12,9 +12,9 @@ from skorch.callbacks import Callback, Checkpoint, EarlyStopping
 from skorch.dataset import ValidSplit
 
 from sknar import FeatureTensorEncoder, NARRanker
-from sknar.ranker import NARNetwork
 from sknar.datasets import fetch_nasbench201
 from sknar.metrics import kendall_tau, kendall_tau_scorer
+from sknar.ranker import NARNetwork
 
 TINY = dict(d_model=8, n_heads=2, dim_feedforward=16, head_hidden=16, max_epochs=3, batch_size=32)
 
