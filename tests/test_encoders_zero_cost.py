@@ -70,7 +70,7 @@ def test_disk_cache(tmp_path, monkeypatch):
     def fail(*args):
         raise AssertionError("recomputed")
 
-    monkeypatch.setattr("sknar.encoders._proxies.network_proxies", fail)
+    monkeypatch.setattr("sknar.encoders._zero_cost.network_proxies", fail)
     again = ZeroCostEncoder(proxies=("grad_norm",), memory=str(tmp_path)).fit_transform([CONV])
     np.testing.assert_array_equal(first, again)
     with pytest.raises(AssertionError, match="recomputed"):

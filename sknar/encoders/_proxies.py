@@ -27,8 +27,14 @@ from torch.nn import functional as F
 NETWORK_PROXIES = ("synflow", "grad_norm", "snip", "jacov")
 
 
-def _weighted_layers(module):
-    return [layer for layer in module.modules() if isinstance(layer, (nn.Conv2d, nn.Linear))]
+def _sum_over_weights(module, per_layer):
+    """Sum ``per_layer(weight, grad)`` over the Conv2d and Linear layers whose weight has a gradient."""
+    return sum(per_layer(layer.weight, layer.weight.grad).item() for layer in module.modules()
+               if isinstance(layer, (nn.Conv2d, nn.Linear)) and layer.weight.grad is not None)
+
+
+def _saliency(weight, grad):
+    return (weight * grad).abs().sum()
 
 
 def _gradient_proxies(module, inputs, targets, proxies):
@@ -45,12 +51,8 @@ def _gradient_proxies(module, inputs, targets, proxies):
             scores["jacov"] = _jacov_score(jacobians.reshape(len(inputs), -1).double().cpu().numpy())
     if "grad_norm" in proxies or "snip" in proxies:
         F.cross_entropy(outputs, targets).backward()
-        grad_norm = snip = 0.0
-        for layer in _weighted_layers(module):
-            if layer.weight.grad is not None:
-                grad_norm += layer.weight.grad.norm().item()
-                snip += (layer.weight * layer.weight.grad).abs().sum().item()
-        scores.update(grad_norm=grad_norm, snip=snip)
+        scores["grad_norm"] = _sum_over_weights(module, lambda weight, grad: grad.norm())
+        scores["snip"] = _sum_over_weights(module, _saliency)
     return scores
 
 
@@ -83,14 +85,10 @@ def _synflow(module, image_shape):
         module.zero_grad()
         device = next(module.parameters()).device
         module(torch.ones((1, *image_shape), dtype=torch.float64, device=device)).sum().backward()
-        score = 0.0
-        for layer in _weighted_layers(module):
-            if layer.weight.grad is not None:
-                score += (layer.weight * layer.weight.grad).abs().sum().item()
+        return _sum_over_weights(module, _saliency)
     finally:
         for hook in hooks:
             hook.remove()
-    return score
 
 
 def network_proxies(module, proxies, inputs, targets):

@@ -3,6 +3,7 @@
 from numbers import Integral
 
 import numpy as np
+import torch
 from joblib import Parallel, delayed
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, check_memory
@@ -12,7 +13,7 @@ from ..spaces._registry import check_space_and_dataset
 from ..utils._sklearn_compat import HasMethods, Interval, _fit_context
 from ..utils._torch import check_device
 from ._base import BaseCellEncoder
-from ._proxies import NETWORK_PROXIES
+from ._proxies import NETWORK_PROXIES, network_proxies
 
 COST_PROXIES = ("params", "flops")
 PROXIES = NETWORK_PROXIES + COST_PROXIES
@@ -20,10 +21,6 @@ PROXIES = NETWORK_PROXIES + COST_PROXIES
 
 def _network_scores(space, cell, n_classes, proxies, inputs, targets, seed, device):
     """The network proxies of one cell: build its network from ``seed`` and score it."""
-    import torch
-
-    from ._proxies import network_proxies
-
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         module = space.to_module(cell, n_classes).to(device)
@@ -234,7 +231,8 @@ class ZeroCostEncoder(BaseCellEncoder):
         -------
         X_proxies : ndarray of float64, shape (n_samples, len(proxies))
             One column per proxy, in the order of ``proxies``; ``jacov`` is
-            NaN where the correlation matrix is singular.
+            NaN where the input gradients are all zero (no path from input to
+            output) or their correlations are undefined.
         """
         check_is_fitted(self)
         cells = self.space_.validate_cells(X)
