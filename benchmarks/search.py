@@ -17,18 +17,30 @@ Run ``python benchmarks/search.py`` (all of it in one process), or split it:
 ``--threads`` sets torch's threads, and ``--merge NAME...`` joins the saved
 parts into ``results/search.{json,md,png}``. ``--nar-params JSON`` runs only
 ``nar`` with other settings, for ablations of its defaults.
+
+``--proxies`` runs only ``nar`` with the default ranker pipeline,
+``make_ranker``, whose zero-cost proxies cost about 0.1 s a network on this
+machine: rather than scoring thousands of networks per search again, each
+network's proxies are looked up among those ``benchmarks/zero_cost.py``
+computed for every cell with the same encoder settings (seed 0, 16 random
+images; run it first), through the encoder's ``memory`` (a stand-in for
+``joblib.Memory``). The wall times then leave the proxies out; the number of
+networks a search scored is recorded per run (``networks``).
 """
 
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 
 from _common import RESULTS, machine, save
+from sknar import make_ranker
 from sknar.datasets import fetch_nasbench101
+from sknar.encoders import ZeroCostEncoder
 from sknar.search import NARStrategy, NASBench201Objective, TableObjective, search
-from sknar.spaces import NASBench101Space
+from sknar.spaces import NASBench101Space, NASBench201Space
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 STRATEGIES = ("nar", "paper", "rea", "random")
@@ -55,6 +67,36 @@ class Timed:
         return scores
 
 
+class PrecomputedProxies:
+    """The network proxies of every NAS-Bench-201 cell of ``dataset``, as ``benchmarks/zero_cost.py``
+    computed them, served through ``ZeroCostEncoder(memory=...)`` in place of ``joblib.Memory``."""
+
+    def __init__(self, dataset, cache):
+        from zero_cost import PROXIES, proxies_of_all_cells
+
+        objective = NASBench201Objective(dataset)
+        values, _ = proxies_of_all_cells(dataset, objective.cells, cache)
+        space = NASBench201Space()
+        self.columns = PROXIES[:4]
+        self.table = {space.canonical(cell): row[:4] for cell, row in zip(objective.cells, values)}
+        self.lookups = 0
+        # the values are the encoder's own: recompute three cells to check
+        cells = list(objective.cells[[0, 5000, 10000]])
+        fresh = ZeroCostEncoder(dataset=dataset, proxies=self.columns).fit_transform(cells)
+        saved = np.array([self.table[space.canonical(cell)] for cell in cells])
+        np.testing.assert_allclose(fresh, saved, rtol=1e-3)
+
+    def __deepcopy__(self, memo):  # clones of the pipeline share the table and the count
+        return self
+
+    def cache(self, func):
+        def lookup(space, cell, n_classes, proxies, *args):
+            assert proxies == self.columns, proxies
+            self.lookups += 1
+            return self.table[space.canonical(cell)]
+        return lookup
+
+
 def ranks(values):
     """Rank 1 for the largest value; ties share the better rank."""
     order = np.sort(values)[::-1]
@@ -70,25 +112,36 @@ def label(strategy):
     return f"{strategy.name} {json.dumps(changed, sort_keys=True)}"
 
 
-def run_nasbench201(dataset, seeds, budget, strategies=STRATEGIES):
+def with_proxies(dataset, cache):
+    """NAR with the default pipeline, its proxies looked up; and the lookup table."""
+    proxies = PrecomputedProxies(dataset, cache)
+    ranker = make_ranker("nasbench201", dataset, proxy_params={"memory": proxies})
+    return NARStrategy(ranker), proxies
+
+
+def run_nasbench201(dataset, seeds, budget, strategies=STRATEGIES, proxies_cache=None):
     objective = NASBench201Objective(dataset)
     position = {cell: i for i, cell in enumerate(objective.cells)}
     validation_ranks, test_ranks = ranks(objective.validation), ranks(objective.test)
     runs = []
     for seed in seeds:
         for strategy in strategies:
+            name, lookups = label(strategy), None
+            if proxies_cache is not None:
+                (strategy, lookups), name = with_proxies(dataset, proxies_cache), 'nar {"proxies": true}'
             timed = Timed(objective)
             result = search(timed, strategy=strategy, budget=budget, random_state=seed)
             positions = [position[cell] for cell in result.cells]
             runs.append({
-                "dataset": dataset, "strategy": label(strategy), "seed": seed,
+                "dataset": dataset, "strategy": name, "seed": seed,
                 "validation": objective.validation[positions].tolist(),
                 "test": objective.test[positions].tolist(),
                 "validation_rank": validation_ranks[positions].tolist(),
                 "test_rank": test_ranks[positions].tolist(),
                 "times": timed.times,
+                **({} if lookups is None else {"networks": lookups.lookups}),
             })
-            print(f"{dataset} seed {seed} {label(strategy):>6}: val {result.best_score:.2f} "
+            print(f"{dataset} seed {seed} {name:>6}: val {result.best_score:.2f} "
                   f"(rank {result.validation_rank}) test {result.test_accuracy:.2f} "
                   f"optimum after {result.queries_to_optimum} in {timed.times[-1]:.0f} s", flush=True)
     return runs
@@ -296,6 +349,9 @@ def main():
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     parser.add_argument("--nar-params", type=json.loads, default=None, metavar="JSON",
                         help="run only nar, with these NARStrategy parameters (an ablation)")
+    parser.add_argument("--proxies", default=None, metavar="CACHE", type=Path,
+                        help="run only nar with the default ranker pipeline, its zero-cost proxies looked up "
+                             "in benchmarks/zero_cost.py's --cache folder")
     parser.add_argument("--name", default="search")
     parser.add_argument("--merge", nargs="+", default=None, metavar="NAME",
                         help="join saved parts results/NAME.runs.json into results/<--name>.*")
@@ -320,7 +376,8 @@ def main():
     runs, nb101 = [], []
     strategies = STRATEGIES if args.nar_params is None else [NARStrategy(**args.nar_params)]
     for dataset in args.datasets:
-        runs += run_nasbench201(dataset, seeds, args.budget, strategies)
+        runs += run_nasbench201(dataset, seeds, args.budget, strategies[:1] if args.proxies else strategies,
+                                args.proxies)
         (RESULTS / f"{args.name}.runs.json").write_text(json.dumps({"machine": machine(), "runs": runs,
                                                                    "nasbench101": nb101}))
     if args.nasbench101:

@@ -26,6 +26,7 @@ Run ``python benchmarks/zero_cost.py``; ``--stages`` runs a part.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -54,7 +55,7 @@ def proxies_of_all_cells(dataset, cells, cache):
     path = Path(cache) / f"zero_cost_{dataset}.npz"
     if path.exists():
         saved = np.load(path)
-        return saved["proxies"], saved["timing"].item()
+        return saved["proxies"], json.loads(saved["timing"].item())
     start = time.perf_counter()
     encoder = ZeroCostEncoder(dataset=dataset, proxies=PROXIES, counting="benchmark", n_jobs=2)
     values = encoder.fit_transform(cells)
@@ -63,7 +64,7 @@ def proxies_of_all_cells(dataset, cells, cache):
               "classes": len({NASBench201Space().canonical(c) for c in cells})}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, proxies=values, timing=np.array(timing, dtype=object))
+    np.savez(tmp, proxies=values, timing=np.array(json.dumps(timing)))
     os.replace(tmp, path)
     return values, timing
 

@@ -8,7 +8,7 @@ the tier sampler, costs and constraints such as device latencies
 """
 
 from .encoders import FeatureTensorEncoder, OneHotOpsEncoder
-from .ranker import NARRanker
+from .ranker import NARRanker, make_ranker
 from .sampling import TierSampler
 from .spaces import NASBench201Cell, NASBench201Space
 
@@ -22,4 +22,5 @@ __all__ = [
     "OneHotOpsEncoder",
     "TierSampler",
     "__version__",
+    "make_ranker",
 ]

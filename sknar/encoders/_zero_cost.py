@@ -1,5 +1,6 @@
 """Zero-cost proxies of a cell's freshly initialised network, as a scikit-learn transformer."""
 
+import hashlib
 from numbers import Integral
 
 import numpy as np
@@ -43,7 +44,8 @@ class ZeroCostEncoder(BaseCellEncoder):
     :class:`~sklearn.preprocessing.QuantileTransformer`).
 
     The network proxies are computed once per isomorphism class
-    (``space.canonical``) and kept in memory, and, with ``memory``, on disk
+    (``space.canonical``) and kept in memory (also across refits with the
+    same parameters, as in a search's rounds), and, with ``memory``, on disk
     across sessions. Isomorphic cells compute the same function, so they
     share the value computed on the first cell of their class met.
 
@@ -186,7 +188,12 @@ class ZeroCostEncoder(BaseCellEncoder):
         self.space_.validate_cells(X)
         self._inputs, self._targets = self._batch()
         self.image_shape_ = tuple(self._inputs.shape[1:])
-        self._cache = {}
+        # the proxies are a function of these alone: a refit on other cells keeps what it knows
+        batch = hashlib.sha256(self._inputs.tobytes() + np.asarray(self._targets).tobytes()).hexdigest()
+        signature = (self.space_.name, self.n_classes_, tuple(self.proxies), self._seed, self.device, batch)
+        if getattr(self, "_signature", None) != signature:
+            self._cache = {}
+        self._signature = signature
         return self
 
     def _batch(self):

@@ -2,6 +2,7 @@
 
 from ._estimator import NARRanker, WarmupInverseSqrt
 from ._network import NARLoss, NARNetwork
+from ._pipeline import make_ranker
 from ._tiers import assign_tiers
 
-__all__ = ["NARLoss", "NARNetwork", "NARRanker", "WarmupInverseSqrt", "assign_tiers"]
+__all__ = ["NARLoss", "NARNetwork", "NARRanker", "WarmupInverseSqrt", "assign_tiers", "make_ranker"]

@@ -7,13 +7,12 @@ import numpy as np
 from scipy.special import rel_entr
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.frozen import FrozenEstimator
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ..constraints import Constraint, check_constraints
-from ..encoders import FeatureTensorEncoder
-from ..ranker import NARRanker
+from ..ranker import make_ranker
 from ..spaces import ConstrainedSpace, SearchSpace
 from ..spaces._constrained import count_rejected
 from ..spaces._registry import check_space_and_dataset
@@ -84,8 +83,9 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
         Encodes and ranks cells; its final step provides ``tier_boundaries_``
         and ``predict_tier``. A clone is fitted in :meth:`fit`; pass an
         already fitted one as ``sklearn.frozen.FrozenEstimator(model)`` to use
-        it as it is. None means
-        ``make_pipeline(FeatureTensorEncoder(space, dataset), NARRanker())``.
+        it as it is. None means ``make_ranker(space, dataset)``: NAR's
+        feature tensor and the networks' zero-cost proxies (see
+        :func:`~sknar.make_ranker`).
     space : str or SearchSpace, default="nasbench201"
         The search space, by registry name or as an instance. NAS-Bench-101
         cells are ``(matrix, ops)`` pairs, drawn with a vertex count and
@@ -268,8 +268,7 @@ class TierSampler(MetaEstimatorMixin, BaseEstimator):
             raise ValueError("y contains NaN or infinity.")
         estimator = self.estimator
         if estimator is None:
-            estimator = make_pipeline(FeatureTensorEncoder(space=self.space_, dataset=self.dataset),
-                                      NARRanker())
+            estimator = make_ranker(self.space_, self.dataset)
         self.estimator_ = clone(estimator).fit(cells, y)
         ranker = self._ranker()
         check_is_fitted(ranker, "tier_boundaries_")

@@ -6,28 +6,24 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
-from sklearn.pipeline import make_pipeline
 
 from ..constraints import get_cost
-from ..encoders import FeatureTensorEncoder
 from ..metrics import pareto_front
-from ..ranker import NARRanker
+from ..ranker import make_ranker
 from ..sampling import TierSampler
 from ..utils._sklearn_compat import HasMethods, Interval
 from ._strategy import BaseStrategy, new_random_cells
 
 
-def default_estimator(space, dataset):
-    """The ranker pipeline strategies use when none is given."""
-    return make_pipeline(FeatureTensorEncoder(space=space, dataset=dataset), NARRanker())
-
-
-def fit_new_ranker(estimator, space, dataset, history, rng):
-    """Fit a clone of ``estimator`` (the default pipeline if None) on the history,
-    its ``random_state`` parameters drawn from ``rng``."""
-    model = clone(estimator if estimator is not None else default_estimator(space, dataset))
+def fit_new_ranker(estimator, space, dataset, history, rng, proxies="auto"):
+    """Fit a clone of ``estimator`` (if None, ``make_ranker(space, dataset, proxies=proxies)``)
+    on the history, its ``random_state`` parameters left at None drawn from ``rng``."""
+    if estimator is None:
+        estimator = make_ranker(space, dataset, proxies=proxies)
+    model = clone(estimator)
     seeds = {name: rng.randint(np.iinfo(np.int32).max)
-             for name in model.get_params() if name.endswith("random_state")}
+             for name, value in model.get_params().items()
+             if name.endswith("random_state") and value is None}
     return model.set_params(**seeds).fit(history.cells, history.scores)
 
 
@@ -66,9 +62,10 @@ class NARStrategy(BaseStrategy):
     Parameters
     ----------
     estimator : Pipeline ending in a NARRanker, default=None
-        The ranker; by default
-        ``make_pipeline(FeatureTensorEncoder(space, dataset), NARRanker())``.
-        Its ``random_state`` is drawn from the search's.
+        The ranker; by default ``make_ranker(space, dataset)`` (NAR's
+        feature tensor and the networks' zero-cost proxies; see
+        :func:`~sknar.make_ranker`). Its ``random_state`` parameters left at
+        None are drawn from the search's.
     n_start : int, default=20
         Random cells evaluated before the first ranker is fitted (at least
         the ranker's ``n_tiers``).

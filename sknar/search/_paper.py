@@ -23,8 +23,9 @@ class PaperStrategy(BaseStrategy):
     Parameters
     ----------
     estimator : Pipeline ending in a NARRanker, default=None
-        The ranker; by default
-        ``make_pipeline(FeatureTensorEncoder(space, dataset), NARRanker())``.
+        The ranker; by default the paper's inputs, the feature tensor alone:
+        ``make_ranker(space, dataset, proxies=None)``. Its ``random_state``
+        parameters left at None are drawn from the search's.
     n_start : int, default=1000
         Random cells evaluated to train the ranker (the paper's 1,000).
     top_k : int, default=10
@@ -84,7 +85,8 @@ class PaperStrategy(BaseStrategy):
         if len(history) < self.n_start:
             return new_random_cells(self.space_, self.n_start - len(history), rng, history.keys)
         if self.estimator_ is None:
-            self.estimator_ = fit_new_ranker(self.estimator, self.space_, self.dataset_, history, rng)
+            self.estimator_ = fit_new_ranker(self.estimator, self.space_, self.dataset_, history, rng,
+                                             proxies=None)
         sampler = TierSampler(FrozenEstimator(self.estimator_), space=self.space_,
                               dataset=self.dataset_, **(self.sampler_params or {}))
         sampler.fit(history.cells, history.scores)
