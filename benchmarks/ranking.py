@@ -13,6 +13,20 @@ heads, 55 epochs, batch 128, AdamW with the Transformer warm-up, loss factor
 baselines ``rf`` (RandomForestRegressor) and ``hgb``
 (HistGradientBoostingRegressor) on OneHotOpsEncoder features.
 
+``nar+zc`` is the default ranker pipeline, ``make_ranker``: the feature
+tensor with the networks' zero-cost proxies as one more token. Its proxies
+are looked up among those ``benchmarks/zero_cost.py`` computed for every cell
+with the same encoder settings (run it first; ``--proxies-cache``), so its
+fit and predict times leave out the proxies' own cost (about 0.1 s a
+network, once; see ``results/zero_cost.md``).
+
+``--protocol`` runs the published protocol of the TNASP / PINAT tables:
+n in {78, 156, 469, 781, 1563} random cells, trained on the ``cifar10-valid``
+validation accuracy, Kendall tau against test accuracy over all 15,625 cells
+(as those papers report) and over the held-out cells, every labelled cell
+counted (nothing held out beyond the n), next to the published rows; it
+writes ``results/ranking_protocol.{json,md}``.
+
 Run ``python benchmarks/ranking.py`` for the full grid; the paper
 configuration is slow on a CPU (about 25 s an epoch at n_train=1000), so
 ``--paper-seeds``, ``--paper-n-train`` and ``--paper-datasets`` choose which
@@ -22,6 +36,7 @@ part of the grid it runs on. Writes ``results/ranking.json`` and ``.md``.
 import argparse
 import os
 import time
+from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -29,6 +44,16 @@ import numpy as np
 from _common import machine, peak_rss_mb, save
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
+PROTOCOL_N = (78, 156, 469, 781, 1563)
+# Kendall tau over all 15,625 NAS-Bench-201 cells, CIFAR-10, as published
+PUBLISHED = {
+    "TNASP (Lu et al., 2021)": {78: 0.539, 156: 0.589, 469: 0.640, 781: 0.689, 1563: 0.724},
+    "PINAT (Lu et al., 2024)": {78: 0.549, 156: 0.631, 469: 0.706, 781: 0.761, 1563: 0.784},
+    "HyperNAS (2025)": {78: 0.677, 156: 0.765, 469: 0.836},
+}
+PUBLISHED_NOTE = ("NAR-Former and NN-Former report about 0.85-0.89 at 781-1563 cells, after 3,000-4,000 "
+                  "GPU epochs and with 200-1,024 extra labelled cells for checkpoint selection.")
+PROXIES_CACHE = None  # set by --proxies-cache
 PAPER = dict(
     d_model=128, n_heads=4, n_encoder_layers=6, n_decoder_layers=6, dim_feedforward=512,
     head_hidden=256, dropout=0.1, loss_factor=1.0, max_epochs=55, batch_size=128,
@@ -45,6 +70,12 @@ def _model(name, dataset, seed):
         return FeatureTensorEncoder(dataset=dataset), NARRanker(random_state=seed)
     if name == "nar-paper":
         return FeatureTensorEncoder(dataset=dataset), NARRanker(random_state=seed, **PAPER)
+    if name == "nar+zc":
+        from sknar import make_ranker
+        from zero_cost import PrecomputedProxies
+
+        memory = PrecomputedProxies(dataset, PROXIES_CACHE)
+        return None, make_ranker(dataset=dataset, random_state=seed, proxy_params={"memory": memory})
     if name == "rf":
         return OneHotOpsEncoder(), RandomForestRegressor(n_estimators=500, n_jobs=2, random_state=seed)
     if name == "hgb":
@@ -52,17 +83,20 @@ def _model(name, dataset, seed):
     raise ValueError(name)
 
 
-def run_one(name, dataset, n_train, seed):
+def run_one(name, dataset, n_train, seed, proxies_cache=None):
     """Fit one model on one random training set; runs in its own process."""
     from sknar.datasets import fetch_nasbench201
     from sknar.metrics import kendall_tau
 
+    global PROXIES_CACHE
+    PROXIES_CACHE = proxies_cache
     bench = fetch_nasbench201(dataset)
     rng = np.random.RandomState(seed)
     train = rng.choice(len(bench.data), n_train, replace=False)
     rest = np.setdiff1d(np.arange(len(bench.data)), train)
     encoder, model = _model(name, dataset, seed)
-    features = encoder.fit_transform(bench.data)
+    # a pipeline (encoder None) encodes the cells itself, inside its fit and predict times
+    features = bench.data if encoder is None else encoder.fit_transform(bench.data)
 
     start = time.perf_counter()
     model.fit(features[train], bench.target[train])
@@ -77,6 +111,7 @@ def run_one(name, dataset, n_train, seed):
         "model": name, "dataset": dataset, "n_train": n_train, "seed": seed,
         "tau_val": kendall_tau(bench.target[rest], scores[rest]),
         "tau_test": kendall_tau(bench.test_target[rest], scores[rest]),
+        "tau_test_all": kendall_tau(bench.test_target, scores),
         "fit_s": fit_seconds, "predict_s": float(np.median(predict_times)),
         "peak_rss_mb": peak_rss_mb(),
     }
@@ -106,6 +141,38 @@ def table(runs):
     return "\n".join(lines)
 
 
+def protocol_table(runs):
+    """Tau over all 15,625 cells (held-out cells in brackets) per n, with the published rows."""
+    ns = sorted({r["n_train"] for r in runs})
+    lines = ["Kendall tau against test accuracy over all 15,625 cells (over the held-out cells in "
+             "brackets), mean ± std over the seeds; trained on the validation accuracy of n random cells.", "",
+             "| dataset | model | runs | " + " | ".join(f"n={n}" for n in ns) + " | fit at n=1563 (s) |",
+             "|---|---|---|" + "---|" * len(ns) + "---|"]
+    for dataset in DATASETS:
+        models = sorted({r["model"] for r in runs if r["dataset"] == dataset})
+        if dataset == "cifar10" and models:
+            for paper, figures in PUBLISHED.items():
+                cells = [f"{figures[n]:.3f}" if n in figures else "" for n in ns]
+                lines.append(f"| {dataset} | {paper} | published | " + " | ".join(cells) + " | |")
+        for model in models:
+            group = {n: [r for r in runs if (r["dataset"], r["model"], r["n_train"]) == (dataset, model, n)]
+                     for n in ns}
+            cells = []
+            for n in ns:
+                if not group[n]:
+                    cells.append("")
+                    continue
+                every = np.array([r["tau_test_all"] for r in group[n]])
+                held = np.array([r["tau_test"] for r in group[n]])
+                cells.append(f"{every.mean():.3f} ± {every.std():.3f} ({held.mean():.3f})")
+            fit = [r["fit_s"] for r in group[ns[-1]]]
+            runs_count = max(len(g) for g in group.values())
+            lines.append(f"| {dataset} | {model} | {runs_count} | " + " | ".join(cells)
+                         + f" | {np.mean(fit) if fit else float('nan'):.1f} |")
+    lines += ["", PUBLISHED_NOTE]
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
@@ -117,8 +184,23 @@ def main():
                         help="run the paper configuration on the first K seeds (0: never)")
     parser.add_argument("--paper-n-train", nargs="+", type=int, default=None)
     parser.add_argument("--paper-datasets", nargs="+", default=None, choices=DATASETS)
-    parser.add_argument("--name", default="ranking")
+    parser.add_argument("--name", default=None, help="results name (default: ranking, or ranking_protocol)")
+    parser.add_argument("--protocol", action="store_true",
+                        help="the TNASP / PINAT protocol: n in 78..1563, models nar, nar+zc and rf, "
+                             "no paper configuration (unless asked), published rows in the table")
+    parser.add_argument("--proxies-cache", default=Path.home() / ".cache" / "sknar-benchmarks", type=Path,
+                        help="benchmarks/zero_cost.py's --cache, for nar+zc")
     args = parser.parse_args()
+    if args.protocol:
+        defaults = {"n_train": [100, 1000], "models": ["nar", "rf", "hgb"], "paper_seeds": 5}
+        if args.n_train == defaults["n_train"]:
+            args.n_train = list(PROTOCOL_N)
+        if args.models == defaults["models"]:
+            args.models = ["nar", "nar+zc", "rf"]
+        if args.paper_seeds == defaults["paper_seeds"]:
+            args.paper_seeds = 0
+    args.name = args.name or ("ranking_protocol" if args.protocol else "ranking")
+    render = protocol_table if args.protocol else table
 
     jobs = []
     for dataset in args.datasets:
@@ -134,13 +216,14 @@ def main():
     print(f"{len(jobs)} fits on {os.cpu_count()} CPUs", flush=True)
     runs = []
     with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1) as pool:
-        for job, result in zip(jobs, pool.map(run_one, *zip(*jobs))):
+        caches = [args.proxies_cache] * len(jobs)
+        for job, result in zip(jobs, pool.map(run_one, *zip(*jobs), caches)):
             runs.append(result)
             print(f"{job}: tau val {result['tau_val']:.3f} test {result['tau_test']:.3f} "
                   f"fit {result['fit_s']:.1f}s predict {result['predict_s']:.3f}s "
                   f"rss {result['peak_rss_mb']:.0f} MiB", flush=True)
-            save(args.name, {"machine": machine(), "paper_config": PAPER, "runs": runs}, table(runs))
-    print(table(runs))
+            save(args.name, {"machine": machine(), "paper_config": PAPER, "runs": runs}, render(runs))
+    print(render(runs))
 
 
 if __name__ == "__main__":

@@ -38,9 +38,9 @@ import numpy as np
 from _common import RESULTS, machine, save
 from sknar import make_ranker
 from sknar.datasets import fetch_nasbench101
-from sknar.encoders import ZeroCostEncoder
 from sknar.search import NARStrategy, NASBench201Objective, TableObjective, search
-from sknar.spaces import NASBench101Space, NASBench201Space
+from sknar.spaces import NASBench101Space
+from zero_cost import PrecomputedProxies
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 STRATEGIES = ("nar", "paper", "rea", "random")
@@ -65,36 +65,6 @@ class Timed:
         scores = self.objective(cells)
         self.times += [time.perf_counter() - self._start] * len(cells)
         return scores
-
-
-class PrecomputedProxies:
-    """The network proxies of every NAS-Bench-201 cell of ``dataset``, as ``benchmarks/zero_cost.py``
-    computed them, served through ``ZeroCostEncoder(memory=...)`` in place of ``joblib.Memory``."""
-
-    def __init__(self, dataset, cache):
-        from zero_cost import PROXIES, proxies_of_all_cells
-
-        objective = NASBench201Objective(dataset)
-        values, _ = proxies_of_all_cells(dataset, objective.cells, cache)
-        space = NASBench201Space()
-        self.columns = PROXIES[:4]
-        self.table = {space.canonical(cell): row[:4] for cell, row in zip(objective.cells, values)}
-        self.lookups = 0
-        # the values are the encoder's own: recompute three cells to check
-        cells = list(objective.cells[[0, 5000, 10000]])
-        fresh = ZeroCostEncoder(dataset=dataset, proxies=self.columns).fit_transform(cells)
-        saved = np.array([self.table[space.canonical(cell)] for cell in cells])
-        np.testing.assert_allclose(fresh, saved, rtol=1e-3)
-
-    def __deepcopy__(self, memo):  # clones of the pipeline share the table and the count
-        return self
-
-    def cache(self, func):
-        def lookup(space, cell, n_classes, proxies, *args):
-            assert proxies == self.columns, proxies
-            self.lookups += 1
-            return self.table[space.canonical(cell)]
-        return lookup
 
 
 def ranks(values):
@@ -320,7 +290,8 @@ def ablation(name, parts):
     runs = [r for r in runs if r["seed"] in seeds and r["strategy"].startswith("nar")
             and r["dataset"] in {v["dataset"] for v in variants}]
     lines = ["| dataset | NAR setting (changed from the default) | optimum found by 300 | median evals to it | "
-             "validation rank at 100 / 200 / 300 | s per 300-evaluation search |", "|---|---|---|---|---|---|"]
+             "validation rank at 100 / 200 / 300 | s per 300-evaluation search | networks scored |",
+             "|---|---|---|---|---|---|---|"]
     summary = {}
     for dataset in DATASETS:
         for strategy in labels(runs):
@@ -332,8 +303,11 @@ def ablation(name, parts):
             median = "" if last["median_to_optimum"] is None else f"{last['median_to_optimum']:.0f}"
             ranks = " / ".join(f"{found[b]['validation_rank'][0]:.1f}" for b in sorted(found))
             setting = "default" if strategy == "nar" else strategy[4:]
+            networks = [r["networks"] for r in runs
+                        if r["dataset"] == dataset and r["strategy"] == strategy and "networks" in r]
+            scored = f"{np.mean(networks):.0f}" if networks else ""
             lines.append(f"| {dataset} | {setting} | {last['found']}/{last['runs']} | {median} | {ranks} | "
-                         f"{last['seconds']:.1f} |")
+                         f"{last['seconds']:.1f} | {scored} |")
     text = "\n".join(lines)
     save(name, {"seeds": sorted(seeds), "parts": parts, "summary": summary}, text)
     print(text)

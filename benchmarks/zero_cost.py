@@ -69,6 +69,40 @@ def proxies_of_all_cells(dataset, cells, cache):
     return values, timing
 
 
+class PrecomputedProxies:
+    """The network proxies of every NAS-Bench-201 cell of ``dataset``, as ``benchmarks/zero_cost.py``
+    computed them, served through ``ZeroCostEncoder(memory=...)`` in place of ``joblib.Memory``."""
+
+    def __init__(self, dataset, cache):
+        from sknar.datasets import fetch_nasbench201
+        from sknar.encoders import ZeroCostEncoder
+        from sknar.spaces import NASBench201Space
+
+        cells = fetch_nasbench201(dataset).data
+        values, _ = proxies_of_all_cells(dataset, cells, cache)
+        space = NASBench201Space()
+        self.columns = PROXIES[:4]
+        self.table = {space.canonical(cell): row[:4] for cell, row in zip(cells, values)}
+        self.lookups = 0
+        # the values are the encoder's own: recompute three cells to check
+        cells = list(cells[[0, 5000, 10000]])
+        encoder = ZeroCostEncoder(dataset=dataset, proxies=self.columns).fit(cells)
+        saved = np.array([self.table[space.canonical(cell)] for cell in cells])
+        np.testing.assert_allclose(encoder.transform(cells), saved, rtol=1e-3)
+        self.seed, self.inputs = encoder._seed, encoder._inputs
+
+    def __deepcopy__(self, memo):  # clones of the pipeline share the table and the count
+        return self
+
+    def cache(self, func):
+        def lookup(space, cell, n_classes, proxies, inputs, targets, seed, device):
+            # only the networks and batch the table was computed with
+            assert proxies == self.columns and seed == self.seed and np.array_equal(inputs, self.inputs)
+            self.lookups += 1
+            return self.table[space.canonical(cell)]
+        return lookup
+
+
 def signed_log(values):
     return np.sign(values) * np.log1p(np.abs(values))
 

@@ -5,7 +5,7 @@ import sys
 from sknar import NASBench201Space
 from sknar._cli import main
 from sknar.constraints import HardwareLatency
-from sknar.search import NASBench201Objective, search
+from sknar.search import NARStrategy, NASBench201Objective, search
 
 
 def test_demo_prints_a_summary(capsys):
@@ -35,14 +35,16 @@ def test_bad_options_exit_non_zero():
 def test_search_command_writes_json(tmp_path, capsys):
     out = tmp_path / "result.json"
     assert main(["search", "--dataset", "cifar100", "--strategy", "nar", "--budget", "40",
-                 "--seed", "1", "--output", str(out)]) == 0
+                 "--seed", "1", "--output", str(out), "--log", str(tmp_path / "l.jsonl")]) == 0
+    header = json.loads((tmp_path / "l.jsonl").read_text().splitlines()[0])
+    assert header["strategy_params"]["proxies"] is None  # a resumed search keeps it
     printed = capsys.readouterr().out
     assert "test rank" in printed and "40" in printed
     result = json.loads(out.read_text())
     assert result["n_queries"] == 40 and result["dataset"] == "cifar100" and result["strategy"] == "nar"
     assert {"best_cell", "validation_accuracy", "test_accuracy", "test_rank", "queries_to_optimum",
             "best_index", "method"} <= set(result)
-    expected = search("cifar100", strategy="nar", budget=40, random_state=1)
+    expected = search("cifar100", strategy=NARStrategy(proxies=None), budget=40, random_state=1)
     assert result["best_cell"] == expected.best_cell and result["queried_cells"] == expected.cells
 
 

@@ -95,6 +95,7 @@ USER_GUIDE = {
     "sknar.metrics._pareto": "hardware",
     "sknar.metrics._ranking": "ranker",
     "sknar.ranker": "ranker",
+    "sknar.ranker._pipeline": "encoders",
     "sknar.sampling": "tier_sampler",
     "sknar.search": "searching",
     "sknar.search._training": "own_data",

@@ -62,6 +62,12 @@ def test_isomorphic_cells_are_scored_once(monkeypatch):
     assert calls == [ISO[0], CONV]
     np.testing.assert_array_equal(encoder.transform([CONV, ISO[1]]), X[[2, 1]])
     assert len(calls) == 2  # served from memory
+    # a refit with the same parameters (a search's next round) keeps what it knows ...
+    np.testing.assert_array_equal(encoder.fit([CONV]).transform([*ISO, CONV]), X)
+    assert len(calls) == 2
+    # ... and one with other networks or batches starts afresh
+    encoder.set_params(random_state=1).fit_transform([CONV])
+    assert len(calls) == 3
 
 
 def test_disk_cache(tmp_path, monkeypatch):

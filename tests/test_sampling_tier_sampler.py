@@ -105,9 +105,11 @@ def test_meta_estimator_fits_a_clone(evaluated):
     # a frozen model is used as it is, not refitted
     assert TierSampler(frozen).fit(cells, accuracy).estimator_ is frozen
     assert clone(TierSampler(frozen)).estimator is frozen
-    # the default estimator: FeatureTensorEncoder and NARRanker on the space and dataset
+    # the default estimator, make_ranker: the feature tensor and the proxies on the space and dataset
     default = TierSampler(dataset="cifar100").fit(cells[:40], accuracy[:40])
-    assert default.estimator_[0].dataset == "cifar100" and len(default.sample(3, random_state=0)) == 3
+    features = default.estimator_["features"].named_transformers
+    assert features["tensor"].dataset == "cifar100" and features["proxies"]["zero_cost"].dataset == "cifar100"
+    assert len(default.sample(3, random_state=0)) == 3
 
 
 def test_within_limits(evaluated):

@@ -138,3 +138,31 @@ def test_bad_arguments(objective):
         search(objective, strategy=RegularizedEvolution(population_size=3, tournament_size=5), budget=30)
     with pytest.raises(ValueError, match="Unknown dataset"):
         search(objective, dataset="svhn", budget=5)
+
+
+def test_default_rankers_and_their_seeds(objective):
+    from sknar.search._nar import fit_new_ranker
+    from sknar.search._strategy import History
+
+    space = NASBench201Space()
+    history = History(space)
+    for cell, score in zip(objective.cells[:30], objective.validation[:30]):
+        history.add(cell, score)
+    rng = np.random.RandomState(0)
+    # NAR's default: the feature tensor and the zero-cost proxies (make_ranker)
+    model = fit_new_ranker(None, space, "ImageNet16-120", history, rng)
+    assert list(model["features"].named_transformers) == ["tensor", "proxies"]
+    params = model.get_params()
+    assert params["ranker__random_state"] is not None  # drawn from the search's generator
+    assert params["features__proxies__zero_cost__random_state"] == 0  # set: kept, so proxies are shared
+    # the paper's strategy and proxies=None: the feature tensor alone
+    plain = fit_new_ranker(None, space, "ImageNet16-120", history, rng, proxies=None)
+    assert isinstance(plain["features"], FeatureTensorEncoder)
+    # a user's pipeline keeps the seeds it sets
+    own = make_pipeline(FeatureTensorEncoder(), NARRanker(max_epochs=2, random_state=5))
+    assert fit_new_ranker(own, space, "cifar10", history, rng)[-1].random_state == 5
+    strategy = NARStrategy(proxies=None, n_start=20, n_candidates=30, refit_epochs=1)
+    result = search(objective, strategy=strategy, budget=40, random_state=0)
+    assert result.n_queries == 40
+    with pytest.raises(ValueError, match="proxies"):
+        search(objective, strategy=NARStrategy(proxies="none"), budget=30)

@@ -169,7 +169,8 @@ def _check_strategy(strategy):
 
 def _plain(value):
     return value is None or isinstance(value, (bool, int, float, str)) or (
-        isinstance(value, dict) and all(_plain(v) for v in value.values()))
+        isinstance(value, dict) and all(_plain(v) for v in value.values())) or (
+        isinstance(value, (list, tuple)) and all(_plain(v) for v in value))
 
 
 def _header(strategy, space, budget, seed, objective, constraints):
