@@ -25,7 +25,8 @@ n in {78, 156, 469, 781, 1563} random cells, trained on the ``cifar10-valid``
 validation accuracy, Kendall tau against test accuracy over all 15,625 cells
 (as those papers report) and over the held-out cells, every labelled cell
 counted (nothing held out beyond the n), next to the published rows; it
-writes ``results/ranking_protocol.{json,md}``.
+writes ``results/ranking_protocol.{json,md}``. Parts run separately
+(``--datasets``, ``--seeds``, ``--name``) are joined with ``--merge NAME...``.
 
 Run ``python benchmarks/ranking.py`` for the full grid; the paper
 configuration is slow on a CPU (about 25 s an epoch at n_train=1000), so
@@ -34,6 +35,7 @@ part of the grid it runs on. Writes ``results/ranking.json`` and ``.md``.
 """
 
 import argparse
+import json
 import os
 import time
 from pathlib import Path
@@ -41,7 +43,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from _common import machine, peak_rss_mb, save
+from _common import RESULTS, machine, peak_rss_mb, save
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 PROTOCOL_N = (78, 156, 469, 781, 1563)
@@ -190,6 +192,8 @@ def main():
                              "no paper configuration (unless asked), published rows in the table")
     parser.add_argument("--proxies-cache", default=Path.home() / ".cache" / "sknar-benchmarks", type=Path,
                         help="benchmarks/zero_cost.py's --cache, for nar+zc")
+    parser.add_argument("--merge", nargs="+", default=None, metavar="NAME",
+                        help="join the runs of saved results/NAME.json parts into results/<--name>.*")
     args = parser.parse_args()
     if args.protocol:
         defaults = {"n_train": [100, 1000], "models": ["nar", "rf", "hgb"], "paper_seeds": 5}
@@ -201,6 +205,13 @@ def main():
             args.paper_seeds = 0
     args.name = args.name or ("ranking_protocol" if args.protocol else "ranking")
     render = protocol_table if args.protocol else table
+    if args.merge:
+        parts = [json.loads((RESULTS / f"{name}.json").read_text()) for name in args.merge]
+        runs = [r for part in parts for r in part["runs"]]
+        save(args.name, {"machine": [p["machine"] for p in parts], "paper_config": PAPER, "parts": args.merge,
+                         "runs": runs}, render(runs))
+        print(render(runs))
+        return
 
     jobs = []
     for dataset in args.datasets:

@@ -18,6 +18,8 @@ Run ``python benchmarks/search.py`` (all of it in one process), or split it:
 parts into ``results/search.{json,md,png}``. ``--nar-params JSON`` runs only
 ``nar`` with other settings, for ablations of its defaults.
 
+NAR replays the table with ``NARStrategy(proxies=None)``: the feature
+tensor alone, since scoring a network costs more than a lookup.
 ``--proxies`` runs only ``nar`` with the default ranker pipeline,
 ``make_ranker``, whose zero-cost proxies cost about 0.1 s a network on this
 machine: rather than scoring thousands of networks per search again, each
@@ -73,13 +75,23 @@ def ranks(values):
     return 1 + np.searchsorted(-order, -values, side="left")
 
 
+def replay(strategy):
+    """NAR replays the table without the proxies (``proxies=None``), which cost more than a lookup."""
+    if strategy == "nar":
+        return NARStrategy(proxies=None)
+    if isinstance(strategy, NARStrategy) and strategy.estimator is None and strategy.proxies == "auto":
+        return strategy.set_params(proxies=None)
+    return strategy
+
+
 def label(strategy):
-    """A run's name in the tables: the strategy's, with its settings when they are not the default."""
+    """A run's name in the tables: the strategy's, with its settings when they are not the
+    benchmark's (the default, with ``proxies=None`` for NAR)."""
     if isinstance(strategy, str):
         return strategy
-    changed = {k: v for k, v in strategy.get_params(deep=False).items()
-               if v != type(strategy)().get_params(deep=False)[k]}
-    return f"{strategy.name} {json.dumps(changed, sort_keys=True)}"
+    baseline = replay(type(strategy)()).get_params(deep=False)
+    changed = {k: v for k, v in strategy.get_params(deep=False).items() if v != baseline[k]}
+    return f"{strategy.name} {json.dumps(changed, sort_keys=True)}" if changed else strategy.name
 
 
 def with_proxies(dataset, cache):
@@ -96,7 +108,8 @@ def run_nasbench201(dataset, seeds, budget, strategies=STRATEGIES, proxies_cache
     runs = []
     for seed in seeds:
         for strategy in strategies:
-            name, lookups = label(strategy), None
+            strategy, lookups = replay(strategy), None
+            name = label(strategy)
             if proxies_cache is not None:
                 (strategy, lookups), name = with_proxies(dataset, proxies_cache), 'nar {"proxies": true}'
             timed = Timed(objective)
@@ -125,7 +138,7 @@ def run_nasbench101(seeds):
     for seed in seeds:
         for strategy in ("nar", "random"):
             start = time.perf_counter()
-            result = search(objective, strategy=strategy, budget=300, random_state=seed)
+            result = search(objective, strategy=replay(strategy), budget=300, random_state=seed)
             runs.append({"strategy": strategy, "seed": seed, "queries_to_optimum": result.queries_to_optimum,
                          "best": result.best_score, "seconds": time.perf_counter() - start})
             print(f"nasbench101 seed {seed} {strategy:>6}: best {result.best_score:.2f}, "
