@@ -315,7 +315,7 @@ def ablation(name, parts):
             last = found[max(found)]
             median = "" if last["median_to_optimum"] is None else f"{last['median_to_optimum']:.0f}"
             ranks = " / ".join(f"{found[b]['validation_rank'][0]:.1f}" for b in sorted(found))
-            setting = "default" if strategy == "nar" else strategy[4:]
+            setting = "table replay: proxies=None" if strategy == "nar" else strategy[4:]
             networks = [r["networks"] for r in runs
                         if r["dataset"] == dataset and r["strategy"] == strategy and "networks" in r]
             scored = f"{np.mean(networks):.0f}" if networks else ""
