@@ -103,10 +103,6 @@ class PrecomputedProxies:
         return lookup
 
 
-def signed_log(values):
-    return np.sign(values) * np.log1p(np.abs(values))
-
-
 def agreement(dataset, values, bench):
     """Spearman with NASLib's values and Kendall tau with test accuracy, per proxy."""
     from _data import naslib_nb201
@@ -136,6 +132,7 @@ def _features(model, dataset, cells, proxies, train):
     from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
     from sknar import FeatureTensorEncoder, OneHotOpsEncoder
+    from sknar.ranker._pipeline import pad_to_token, signed_log
     from sknar.spaces import NASBench201Space
 
     base = (FeatureTensorEncoder(dataset=dataset) if model.startswith("nar") else OneHotOpsEncoder())
@@ -147,7 +144,7 @@ def _features(model, dataset, cells, proxies, train):
     extra = scale.transform(proxies)
     if model.startswith("nar"):
         token_dim = NASBench201Space.token_dim
-        extra = np.hstack([extra, np.zeros((len(extra), token_dim - extra.shape[1]))])
+        extra = pad_to_token(extra, token_dim)
     return np.hstack([features, extra]).astype(np.float32)
 
 
