@@ -4,12 +4,12 @@ import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..encoders import FeatureTensorEncoder, ZeroCostEncoder
 from ..encoders._zero_cost import PROXIES
 from ..spaces import SearchSpace
 from ..spaces._registry import check_space_and_dataset
+from ..utils._sklearn_compat import StrOptions, validate_params
 from ._estimator import NARRanker
 
 
