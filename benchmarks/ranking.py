@@ -60,24 +60,28 @@ PAPER = dict(
     d_model=128, n_heads=4, n_encoder_layers=6, n_decoder_layers=6, dim_feedforward=512,
     head_hidden=256, dropout=0.1, loss_factor=1.0, max_epochs=55, batch_size=128,
     lr=0.07 * 128 ** -0.5 * 30 ** -0.5, warmup_steps=30, weight_decay=0.01, op_token="numeric",
+    tier_queries="tokens",
 )
 
 
-def _model(name, dataset, seed):
+def _model(name, dataset, seed, params=None):
     from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
 
     from sknar import FeatureTensorEncoder, NARRanker, OneHotOpsEncoder
 
-    if name == "nar":
-        return FeatureTensorEncoder(dataset=dataset), NARRanker(random_state=seed)
+    params = params or {}
+    if name in ("nar", "nar+iso"):
+        encoder = FeatureTensorEncoder(dataset=dataset, canonical=name == "nar+iso")
+        return encoder, NARRanker(random_state=seed, **params)
     if name == "nar-paper":
         return FeatureTensorEncoder(dataset=dataset), NARRanker(random_state=seed, **PAPER)
-    if name == "nar+zc":
+    if name in ("nar+zc", "nar+zc-noiso"):
         from sknar import make_ranker
         from zero_cost import PrecomputedProxies
 
         memory = PrecomputedProxies(dataset, PROXIES_CACHE)
-        return None, make_ranker(dataset=dataset, random_state=seed, proxy_params={"memory": memory})
+        return None, make_ranker(dataset=dataset, random_state=seed, proxy_params={"memory": memory},
+                                 canonical=name == "nar+zc", **params)
     if name == "rf":
         return OneHotOpsEncoder(), RandomForestRegressor(n_estimators=500, n_jobs=2, random_state=seed)
     if name == "hgb":
@@ -85,7 +89,12 @@ def _model(name, dataset, seed):
     raise ValueError(name)
 
 
-def run_one(name, dataset, n_train, seed, proxies_cache=None):
+def label(name, params):
+    """A model's name in the results: its ``--params`` (NARRanker's) appended as JSON."""
+    return f"{name} {json.dumps(params, sort_keys=True)}" if params else name
+
+
+def run_one(name, dataset, n_train, seed, proxies_cache=None, params=None):
     """Fit one model on one random training set; runs in its own process."""
     from sknar.datasets import fetch_nasbench201
     from sknar.metrics import kendall_tau
@@ -96,7 +105,7 @@ def run_one(name, dataset, n_train, seed, proxies_cache=None):
     rng = np.random.RandomState(seed)
     train = rng.choice(len(bench.data), n_train, replace=False)
     rest = np.setdiff1d(np.arange(len(bench.data)), train)
-    encoder, model = _model(name, dataset, seed)
+    encoder, model = _model(name, dataset, seed, params)
     # a pipeline (encoder None) encodes the cells itself, inside its fit and predict times
     features = bench.data if encoder is None else encoder.fit_transform(bench.data)
 
@@ -110,7 +119,7 @@ def run_one(name, dataset, n_train, seed, proxies_cache=None):
         scores = model.predict(features)
         predict_times.append(time.perf_counter() - start)
     return {
-        "model": name, "dataset": dataset, "n_train": n_train, "seed": seed,
+        "model": label(name, params), "dataset": dataset, "n_train": n_train, "seed": seed,
         "tau_val": kendall_tau(bench.target[rest], scores[rest]),
         "tau_test": kendall_tau(bench.test_target[rest], scores[rest]),
         "tau_test_all": kendall_tau(bench.test_target, scores),
@@ -176,6 +185,13 @@ def protocol_table(runs):
     return "\n".join(lines)
 
 
+def _set_threads(threads):
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
@@ -193,6 +209,13 @@ def main():
                              "no paper configuration (unless asked), published rows in the table")
     parser.add_argument("--proxies-cache", default=Path.home() / ".cache" / "sknar-benchmarks", type=Path,
                         help="benchmarks/zero_cost.py's --cache, for nar+zc")
+    parser.add_argument("--params", type=json.loads, default=None, metavar="JSON",
+                        help="NARRanker parameters for the nar models, e.g. '{\"d_model\": 32}' "
+                             "(an ablation row: the model's name gets the JSON appended)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="fits at once (each in its own process with --threads torch threads); "
+                             "more than one only where cores are spare, as timings then interfere")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads per fit (default: torch's)")
     parser.add_argument("--merge", nargs="+", default=None, metavar="NAME",
                         help="join the runs of saved results/NAME.json parts into results/<--name>.*")
     args = parser.parse_args()
@@ -227,14 +250,17 @@ def main():
     jobs.sort(key=lambda job: job[0] == "nar-paper")
     print(f"{len(jobs)} fits on {os.cpu_count()} CPUs", flush=True)
     runs = []
-    with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1) as pool:
-        caches = [args.proxies_cache] * len(jobs)
-        for job, result in zip(jobs, pool.map(run_one, *zip(*jobs), caches)):
+    with ProcessPoolExecutor(max_workers=args.workers, max_tasks_per_child=1,
+                             initializer=_set_threads, initargs=(args.threads,)) as pool:
+        extra = [[args.proxies_cache] * len(jobs),
+                 [args.params if job[0].startswith("nar") and job[0] != "nar-paper" else None for job in jobs]]
+        for job, result in zip(jobs, pool.map(run_one, *zip(*jobs), *extra)):
             runs.append(result)
             print(f"{job}: tau val {result['tau_val']:.3f} test {result['tau_test']:.3f} "
                   f"fit {result['fit_s']:.1f}s predict {result['predict_s']:.3f}s "
                   f"rss {result['peak_rss_mb']:.0f} MiB", flush=True)
-            save(args.name, {"machine": machine(), "paper_config": PAPER, "runs": runs}, render(runs))
+            save(args.name, {"machine": machine(), "workers": args.workers, "threads": args.threads,
+                             "paper_config": PAPER, "runs": runs}, render(runs))
     print(render(runs))
 
 

@@ -150,3 +150,20 @@ def test_nb101_encoder_errors():
     with pytest.raises(ValueError, match="Unknown dataset 'cifar100' for the nasbench101 space"):
         FeatureTensorEncoder(space="nasbench101", dataset="cifar100").fit(
             [([[0, 1], [0, 0]], ["input", "output"])])
+
+
+def test_canonical_feature_tensor_is_that_of_the_representative():
+    from sknar.spaces import SubsetSpace
+
+    cells = ["|none~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|",
+             "|none~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|",
+             "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"]
+    assert SPACE.canonical(cells[0]) == SPACE.canonical(cells[1]) != SPACE.canonical(cells[2])
+    raw = FeatureTensorEncoder().fit_transform(cells)
+    assert not np.array_equal(raw[0], raw[1])
+    X = FeatureTensorEncoder(canonical=True).fit_transform(cells)
+    np.testing.assert_array_equal(X[0], X[1])
+    np.testing.assert_array_equal(X, FeatureTensorEncoder().fit_transform(SPACE.representatives(cells)))
+    np.testing.assert_array_equal(X[2], raw[2])  # a cell whose every edge counts is its own representative
+    subset = SubsetSpace(SPACE, cells)  # a restricted space keeps its parent's representatives
+    np.testing.assert_array_equal(FeatureTensorEncoder(space=subset, canonical=True).fit_transform(cells), X)

@@ -222,7 +222,8 @@ def test_network_defaults_have_one_source():
                if p.default is not inspect.Parameter.empty and name != "n_op_codes"}
     ranker = NARRanker().get_params()
     assert {name: ranker[name] for name in network} == network
-    assert network["d_model"] == 40 and network["dropout"] == 0.0
+    assert network["d_model"] == 32 and network["dropout"] == 0.0
+    assert network["tier_queries"] == "pooled"
 
 
 def test_early_stopping_and_checkpoint_with_a_validation_split(bench, tmp_path):
@@ -255,3 +256,27 @@ def test_optimizer_is_a_parameter(bench):
     assert isinstance(sgd.net_.optimizer_, torch.optim.SGD)
     assert isinstance(NARRanker(random_state=0, **TINY).fit(X[:100], y[:100]).net_.optimizer_,
                       torch.optim.AdamW)
+
+
+def test_identical_rows_are_scored_once_with_the_same_result(bench):
+    from sknar.ranker._estimator import _unique_rows
+
+    X, y, _ = bench
+    model = NARRanker(random_state=0, **TINY).fit(X[:200], y[:200])
+    repeated = X[[5, 3, 5, 7, 3, 3]]
+    first, inverse = _unique_rows(repeated)
+    np.testing.assert_array_equal(first, [0, 1, 3])
+    np.testing.assert_array_equal(inverse, [0, 1, 0, 2, 1, 1])
+    expected = np.array([model.predict(X[[i]])[0] for i in (5, 3, 5, 7, 3, 3)])
+    np.testing.assert_allclose(model.predict(repeated), expected, rtol=1e-5)
+    np.testing.assert_allclose(model.predict_tier_proba(repeated)[[0, 2]], model.predict_tier_proba(X[[5, 5]]))
+
+
+@pytest.mark.parametrize("tier_queries", ["tokens", "pooled"])
+def test_tier_queries(bench, tier_queries):
+    X, y, _ = bench
+    model = NARRanker(random_state=0, tier_queries=tier_queries, **TINY).fit(X[:100], y[:100])
+    assert model.net_.module_.tier_queries == tier_queries
+    assert model.predict_tier_proba(X[100:110]).shape == (10, 5)
+    with pytest.raises(ValueError, match="tier_queries"):
+        NARRanker(tier_queries="mean").fit(X[:100], y[:100])

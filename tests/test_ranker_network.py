@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from sknar.ranker import NARLoss, NARNetwork
@@ -20,15 +21,27 @@ def test_forward_shapes_and_flat_or_3d_input():
     torch.testing.assert_close(net(X.view(7, 31, 16))[0], logits)
 
 
-def test_batched_decoding_equals_a_loop_over_tiers():
-    net = _network()
+@pytest.mark.parametrize("tier_queries", ["tokens", "pooled"])
+def test_batched_decoding_equals_a_loop_over_tiers(tier_queries):
+    net = _network(tier_queries=tier_queries)
     with torch.no_grad():
         net.tier_embeddings.normal_()
         encoded = net.encode(torch.rand(4, 31 * 16))
-        tiers = net.tier_embed(net.tier_embeddings)
+        queries = net.tier_embeddings
+        if tier_queries == "pooled":
+            queries = queries.mean(dim=1, keepdim=True)  # one query per tier
+        tiers = net.tier_embed(queries)
         summed = sum(net.decoder(tiers[t].expand(4, -1, -1), encoded) for t in range(5))
+        assert summed.shape == (4, 31 if tier_queries == "tokens" else 1, 16)
         expected = net.tier_head(summed.flatten(1)) * 16 ** -0.5
         torch.testing.assert_close(net.classify(encoded), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_pooled_tier_queries_read_one_vector_per_tier():
+    tokens, pooled = _network(tier_queries="tokens"), _network(tier_queries="pooled")
+    assert pooled.tier_head[0].in_features == 16 and tokens.tier_head[0].in_features == 31 * 16
+    with pytest.raises(ValueError, match="tier_queries must be"):
+        _network(tier_queries="mean")
 
 
 def test_tier_embeddings_are_running_means_of_detached_encodings():

@@ -19,6 +19,8 @@ def test_default_pipeline_adds_the_proxies_as_one_token():
     assert list(model.named_steps) == ["features", "ranker"]
     tensor, proxies = (model["features"].named_transformers[name] for name in ("tensor", "proxies"))
     assert isinstance(tensor, FeatureTensorEncoder) and tensor.dataset == "ImageNet16-120"
+    assert tensor.canonical  # isomorphic cells get the same features
+    assert not make_ranker(canonical=False, proxies=None)["features"].canonical
     encoder = proxies["zero_cost"]
     assert isinstance(encoder, ZeroCostEncoder) and encoder.proxies == ZeroCostEncoder().proxies
     model.fit(bench.data[:60], bench.target[:60])

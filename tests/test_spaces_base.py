@@ -122,6 +122,10 @@ def test_every_space_declares_consistent_encoding_facts():
 def test_a_new_space_works_everywhere(chain):
     cells = list(chain.enumerate())
     assert FeatureTensorEncoder(space="chain").fit_transform(cells).shape == (8, 6)
+    # a space whose key is the cell itself: every cell is its own representative
+    assert chain.representatives(cells) == cells
+    np.testing.assert_array_equal(FeatureTensorEncoder(space="chain", canonical=True).fit_transform(cells),
+                                  FeatureTensorEncoder(space="chain").fit_transform(cells))
     assert OneHotOpsEncoder(space=chain).fit_transform(cells).shape == (8, 6)
     model = make_pipeline(FeatureTensorEncoder(space="chain"),
                           NARRanker(n_tiers=2, d_model=8, n_heads=2, max_epochs=5, random_state=0))

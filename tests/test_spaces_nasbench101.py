@@ -38,6 +38,27 @@ def test_isomorphic_cells_share_a_hash():
     assert SPACE.canonical((matrix, changed)) != NAR_NB101_HASH
 
 
+def test_isomorphic_cells_share_a_representative():
+    matrix, ops = np.array(NAR_NB101_MATRIX), NAR_NB101_OPS
+    expected = SPACE.representatives([(matrix, ops)])[0]
+    assert SPACE.canonical(expected) == NAR_NB101_HASH
+    relabelled = []
+    for perm in itertools.permutations(range(1, 6)):
+        order = [0, *perm, 6]
+        permuted = matrix[np.ix_(order, order)]
+        if not np.tril(permuted).any():
+            relabelled.append((permuted, [ops[v] for v in order]))
+    assert len(relabelled) > 1
+    for rep_matrix, rep_ops in SPACE.representatives(relabelled):
+        np.testing.assert_array_equal(rep_matrix, expected[0])
+        assert rep_ops == expected[1]
+    # a vertex off every input-output path is pruned first
+    padded = np.zeros((4, 4), dtype=int)
+    padded[0, 1] = padded[1, 3] = padded[0, 2] = 1
+    rep_matrix, rep_ops = SPACE.representatives([(padded, ["input", "conv3x3-bn-relu", "maxpool3x3", "output"])])[0]
+    assert rep_ops == ["input", "conv3x3-bn-relu", "output"] and rep_matrix.shape == (3, 3)
+
+
 def test_cost_reproduces_the_nar_record():
     cost = SPACE.cost((NAR_NB101_MATRIX, NAR_NB101_OPS))
     np.testing.assert_array_equal(cost.slot_flops, NAR_NB101_VERTEX_FLOPS)

@@ -247,3 +247,18 @@ def test_to_module_bad_input():
         SPACE.to_module(ALL_CONV3, n_classes=0)
     with pytest.raises(ValueError, match="Unknown operation"):
         SPACE.to_module("|max_pool~0|+|none~0|none~1|+|none~0|none~1|none~2|")
+
+
+def test_representatives_are_one_pruned_member_per_class():
+    cells = list(SPACE.enumerate())
+    representatives = SPACE.representatives(cells)
+    assert len(set(representatives)) == len({SPACE.canonical(c) for c in cells}) == 6466
+    assert all(SPACE.canonical(c) == SPACE.canonical(r) for c, r in zip(cells, representatives))
+    assert SPACE.representatives(representatives) == representatives
+    # node 1 has only a none input, so the edges out of it compute nothing: they show as none
+    dead = "|none~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
+    assert SPACE.representatives([NASBench201Cell.from_string(dead)]) == [
+        "|none~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"
+    ]
+    with pytest.raises(ValueError, match="position 1"):
+        SPACE.representatives([ALL_CONV3, "|bad~0|"])

@@ -28,7 +28,9 @@ class NARNetwork(nn.Module):
     for each quality tier, the running mean of the (detached) encoder outputs
     of the training architectures in that tier; each is decoded against an
     architecture's encoding by a transformer decoder (cross-attention), the
-    decoded sequences of all tiers are summed and projected to tier logits.
+    decoded sequences of all tiers are summed and projected to tier logits
+    (by default each tier embedding is pooled into one query, see
+    ``tier_queries``).
     A score head (MLP on the encoding) gives a scalar ranking score.
 
     Read more in the :ref:`User Guide <ranker>`.
@@ -39,12 +41,12 @@ class NARNetwork(nn.Module):
         Layout of the input: ``(batch, n_tokens, token_dim)``.
     n_tiers : int, default=5
         Number of quality tiers (tier 0 the best).
-    d_model, n_heads, n_encoder_layers, n_decoder_layers, dim_feedforward : int, default=40, 4, 2, 1, 128
+    d_model, n_heads, n_encoder_layers, n_decoder_layers, dim_feedforward : int, default=32, 4, 2, 1, 64
         Transformer sizes. These defaults, like all of this signature's, are
         :class:`~sknar.NARRanker`'s: it takes them from here.
     dropout : float, default=0.0
         Dropout in the transformer layers.
-    head_hidden : int, default=256
+    head_hidden : int, default=128
         Hidden width of the tier projection and of the score MLP.
     n_op_codes : int or None, default=None
         If set, the first token holds integer operation codes in
@@ -53,6 +55,15 @@ class NARNetwork(nn.Module):
         and a linear map of their raw values could not tell ``none`` (0) from
         ``skip_connect`` (1) and ``avg_pool_3x3`` (4) without learning
         thresholds. The other tokens are embedded linearly from their values.
+    tier_queries : {"pooled", "tokens"}, default="pooled"
+        What the decoder decodes for each tier. ``"tokens"`` (the paper's):
+        the tier embedding as a sequence of ``n_tokens`` vectors, so the
+        decoder runs on ``n_tiers * n_tokens`` queries per architecture and
+        the tier projection reads ``n_tokens * d_model`` values. ``"pooled"``:
+        the mean of that sequence, one query per tier and a projection of
+        ``d_model`` values. The decoder then costs a small fraction of a
+        training step instead of about two thirds, at the same Kendall tau in
+        ``benchmarks/ranking.py``.
 
     References
     ----------
@@ -70,12 +81,14 @@ class NARNetwork(nn.Module):
     ((3, 5), (3,), (3, 31, 8))
     """
 
-    def __init__(self, n_tokens, token_dim, n_tiers=5, d_model=40, n_heads=4,
-                 n_encoder_layers=2, n_decoder_layers=1, dim_feedforward=128,
-                 dropout=0.0, head_hidden=256, n_op_codes=None):
+    def __init__(self, n_tokens, token_dim, n_tiers=5, d_model=32, n_heads=4,
+                 n_encoder_layers=2, n_decoder_layers=1, dim_feedforward=64,
+                 dropout=0.0, head_hidden=128, n_op_codes=None, tier_queries="pooled"):
         super().__init__()
+        if tier_queries not in ("tokens", "pooled"):
+            raise ValueError(f"tier_queries must be 'tokens' or 'pooled', got {tier_queries!r}.")
         self.n_tokens, self.n_tiers, self.d_model = n_tokens, n_tiers, d_model
-        self.n_op_codes = n_op_codes
+        self.n_op_codes, self.tier_queries = n_op_codes, tier_queries
         self.embed = nn.Linear(token_dim, d_model)
         if n_op_codes is not None:
             self.embed_ops = nn.Linear(token_dim * n_op_codes, d_model)
@@ -92,7 +105,7 @@ class NARNetwork(nn.Module):
         )
         flat = n_tokens * d_model
         self.tier_head = nn.Sequential(
-            nn.Linear(flat, head_hidden, bias=False), nn.ReLU(), nn.Linear(head_hidden, n_tiers)
+            nn.Linear(flat if tier_queries == "tokens" else d_model, head_hidden, bias=False), nn.ReLU(), nn.Linear(head_hidden, n_tiers)
         )
         self.score_head = nn.Sequential(nn.Linear(flat, head_hidden), nn.ReLU(), nn.Linear(head_hidden, 1))
         # Tier embeddings used by the decoder, and the running sums that build them.
@@ -153,7 +166,10 @@ class NARNetwork(nn.Module):
         logits : tensor of shape (batch, n_tiers)
             Column 0 is the best tier.
         """
-        decoded = self._decode_tiers(self.tier_embed(self.tier_embeddings), encoded)
+        tiers = self.tier_embeddings
+        if self.tier_queries == "pooled":
+            tiers = tiers.mean(dim=1, keepdim=True)
+        decoded = self._decode_tiers(self.tier_embed(tiers), encoded)
         logits = self.tier_head(decoded.sum(dim=1).flatten(1))
         return logits * self.d_model ** -0.5
 
@@ -169,27 +185,28 @@ class NARNetwork(nn.Module):
 
         Parameters
         ----------
-        tiers : tensor of shape (n_tiers, n_tokens, d_model)
+        tiers : tensor of shape (n_tiers, n_queries, d_model)
+            ``n_queries`` is ``n_tokens``, or 1 with pooled tier queries.
         memory : tensor of shape (batch, n_tokens, d_model)
 
         Returns
         -------
-        decoded : tensor of shape (batch, n_tiers, n_tokens, d_model)
+        decoded : tensor of shape (batch, n_tiers, n_queries, d_model)
         """
-        batch, (n_tiers, n_tokens, d_model) = memory.shape[0], tiers.shape
+        batch, (n_tiers, n_queries, d_model) = memory.shape[0], tiers.shape
         x = tiers
         for depth, layer in enumerate(self.decoder.layers):
             attended = layer.self_attn(x, x, x, need_weights=False)[0]
             x = layer.norm1(x + layer.dropout1(attended))
             if depth == 0:
                 x = x.expand(batch, -1, -1, -1)
-            x = x.reshape(batch, n_tiers * n_tokens, d_model)
+            x = x.reshape(batch, n_tiers * n_queries, d_model)
             attended = layer.multihead_attn(x, memory, memory, need_weights=False)[0]
             x = layer.norm2(x + layer.dropout2(attended))
             hidden = layer.dropout(layer.activation(layer.linear1(x)))
             x = layer.norm3(x + layer.dropout3(layer.linear2(hidden)))
-            x = x.reshape(batch * n_tiers, n_tokens, d_model)
-        return x.view(batch, n_tiers, n_tokens, d_model)
+            x = x.reshape(batch * n_tiers, n_queries, d_model)
+        return x.view(batch, n_tiers, n_queries, d_model)
 
     def forward(self, X):
         """Tier logits, ranking scores and encodings of a batch.

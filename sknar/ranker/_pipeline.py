@@ -31,14 +31,16 @@ def pad_to_token(values, token_dim):
         "dataset": [str],
         "proxies": [StrOptions({"auto"}), tuple, list, None],
         "proxy_params": [dict, None],
+        "canonical": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
 def make_ranker(space="nasbench201", dataset="cifar10", *, proxies="auto", proxy_params=None,
-                **ranker_params):
+                canonical=True, **ranker_params):
     """The default ranker pipeline of the search strategies and the tier sampler.
 
-    NAR's feature tensor of each cell (:class:`~sknar.encoders.FeatureTensorEncoder`)
+    NAR's feature tensor of each cell's isomorphism-class representative
+    (:class:`~sknar.encoders.FeatureTensorEncoder` with ``canonical=True``)
     with, as one more token, the zero-cost proxies of the cell's freshly
     initialised network (:class:`~sknar.encoders.ZeroCostEncoder`; signed
     log, missing values imputed, standardised on the training cells, padded
@@ -68,6 +70,11 @@ def make_ranker(space="nasbench201", dataset="cifar10", *, proxies="auto", proxy
     proxy_params : dict, default=None
         Parameters of the :class:`~sknar.encoders.ZeroCostEncoder`, e.g.
         ``{"data": (images, labels), "memory": "cache_dir", "n_jobs": 2}``.
+    canonical : bool, default=True
+        Encode each cell's isomorphism-class representative, so that cells
+        computing the same function get the same features (see
+        :meth:`~sknar.spaces.SearchSpace.representatives`); False encodes
+        the cells as given.
     **ranker_params
         Parameters of the :class:`~sknar.NARRanker`.
 
@@ -94,12 +101,12 @@ def make_ranker(space="nasbench201", dataset="cifar10", *, proxies="auto", proxy
     >>> model.predict(bench.data[40:45]).shape
     (5,)
     >>> make_ranker(proxies=None)["features"]
-    FeatureTensorEncoder(...)
+    FeatureTensorEncoder(canonical=True, space=NASBench201Space())
     """
     space = check_space_and_dataset(space, dataset)
     if isinstance(proxies, str):
         proxies = PROXIES if dataset in space.image_shapes else ()
-    tensor = FeatureTensorEncoder(space=space, dataset=dataset)
+    tensor = FeatureTensorEncoder(space=space, dataset=dataset, canonical=canonical)
     if not proxies:
         return Pipeline([("features", tensor), ("ranker", NARRanker(**ranker_params))])
     token = Pipeline([

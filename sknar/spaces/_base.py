@@ -149,6 +149,27 @@ class SearchSpace(ABC):
             Equal for cells that compute the same function.
         """
 
+    def representatives(self, cells):
+        """One cell per isomorphism class: the class's representative for each cell.
+
+        Cells with the same :meth:`canonical` key compute the same function;
+        this maps each to one fixed member of its class, so that encoders can
+        give them the same features (see ``FeatureTensorEncoder(canonical=True)``).
+        The default suits a space whose key is the cell itself; spaces whose
+        keys merge different cells override it.
+
+        Parameters
+        ----------
+        cells : sequence of cells
+            Cells of the space (any form :meth:`validate` accepts).
+
+        Returns
+        -------
+        cells : list
+            The representatives, in normal form, one per input cell.
+        """
+        return self.validate_cells(cells)
+
     @abstractmethod
     def sample(self, n, *, random_state=None):
         """Draw ``n`` distinct valid cells uniformly at random.

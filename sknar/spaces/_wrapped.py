@@ -26,6 +26,9 @@ class _RestrictedSpace(SearchSpace):
     def canonical(self, cell):
         return self.space.canonical(cell)
 
+    def representatives(self, cells):
+        return self.space.representatives(cells)
+
     def neighbors(self, cell):
         return self._members(self.space.neighbors(cell))
 

@@ -1,6 +1,7 @@
 """NAS-Bench-101 cells: validation, pruning and the benchmark's graph hash."""
 
 import hashlib
+import itertools
 
 import numpy as np
 
@@ -110,3 +111,25 @@ def graph_hash(matrix, ops):
 
 def _md5(text):
     return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+def representative(matrix, ops):
+    """The fixed member of a pruned cell's isomorphism class: its smallest relabelling.
+
+    Over every order of the interior vertices that keeps the matrix upper
+    triangular, the cell whose operation codes, then adjacency rows, read
+    smallest (at most 5! = 120 orders). Isomorphic cells have the same set of
+    relabellings, hence the same representative.
+    """
+    n = len(matrix)
+    codes = [OPERATIONS.index(op) for op in ops]
+    best = None
+    for inner in itertools.permutations(range(1, n - 1)):
+        order = [0, *inner, n - 1]
+        relabelled = matrix[np.ix_(order, order)]
+        if np.tril(relabelled).any():
+            continue
+        key = ([codes[v] for v in order], relabelled.ravel().tolist())
+        if best is None or key < best[0]:
+            best = key, relabelled, [ops[v] for v in order]
+    return best[1], best[2]

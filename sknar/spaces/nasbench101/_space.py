@@ -14,6 +14,7 @@ from ._cell import (
     check_cell,
     graph_hash,
     prune,
+    representative,
 )
 from ._cost import COUNTINGS, INPUT_SIZE, MAX_VERTICES, N_CLASSES, network_cost
 
@@ -131,6 +132,35 @@ class NASBench101Space(SearchSpace):
             32 hex digits.
         """
         return graph_hash(*self.validate(cell))
+
+    def representatives(self, cells):
+        """Each cell's isomorphism-class representative (see :meth:`canonical`).
+
+        The pruned cell with its interior vertices relabelled in the order,
+        among those that keep the matrix upper triangular, whose operations
+        and then adjacency read smallest; isomorphic cells get the same one.
+
+        Parameters
+        ----------
+        cells : sequence of (matrix, ops)
+            NAS-Bench-101 cells.
+
+        Returns
+        -------
+        cells : list of (ndarray, list of str)
+            The representatives, pruned.
+
+        Examples
+        --------
+        >>> from sknar.spaces import NASBench101Space
+        >>> matrix = [[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]]
+        >>> a = (matrix, ["input", "conv3x3-bn-relu", "maxpool3x3", "output"])
+        >>> b = (matrix, ["input", "maxpool3x3", "conv3x3-bn-relu", "output"])
+        >>> rep_a, rep_b = NASBench101Space().representatives([a, b])
+        >>> rep_a[1] == rep_b[1], rep_a[1]
+        (True, ['input', 'conv3x3-bn-relu', 'maxpool3x3', 'output'])
+        """
+        return [representative(*cell) for cell in self.validate_cells(cells)]
 
     def costs(self, cells, dataset="cifar10", *, counting="nar"):
         """Exact per-vertex and total FLOPs and parameters of the networks.

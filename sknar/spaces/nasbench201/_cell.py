@@ -158,9 +158,15 @@ def _format_all():
 
 
 @lru_cache(maxsize=1)
+def cell_strings():
+    """Every cell string, in ``enumerate`` order (computed once)."""
+    return tuple(_format_all())
+
+
+@lru_cache(maxsize=1)
 def _string_to_index():
     """Map every valid cell string to its position in ``enumerate`` order."""
-    return {cell: i for i, cell in enumerate(_format_all())}
+    return {cell: i for i, cell in enumerate(cell_strings())}
 
 
 @lru_cache(maxsize=1)
@@ -181,6 +187,14 @@ def to_codes(cells):
 
     Raises ``ValueError`` naming the first malformed cell.
     """
+    return _index_to_codes(to_index(cells))
+
+
+def to_index(cells):
+    """Positions of cells (strings or :class:`NASBench201Cell`) in ``enumerate`` order.
+
+    Raises ``ValueError`` naming the first malformed cell.
+    """
     lookup = _string_to_index()
     index = np.empty(len(cells), dtype=np.int64)
     for i, cell in enumerate(cells):
@@ -194,7 +208,24 @@ def to_codes(cells):
             except ValueError as exc:
                 raise ValueError(f"Invalid cell at position {i}: {exc}") from None
         index[i] = position
-    return _index_to_codes(index)
+    return index
+
+
+@lru_cache(maxsize=1)
+def representative_index():
+    """For every cell, the position of its isomorphism class's representative (computed once).
+
+    The representative is the member with the most ``none`` edges (the
+    edges that do not reach the output pruned away), the first in
+    ``enumerate`` order among those.
+    """
+    keys = canonical_keys()
+    n_none = (_index_to_codes(np.arange(N_CELLS)) == OPERATIONS.index("none")).sum(axis=1)
+    best = {}
+    for i, key in enumerate(keys):
+        if key not in best or n_none[i] > n_none[best[key]]:
+            best[key] = i
+    return np.array([best[key] for key in keys], dtype=np.int64)
 
 
 def _canonical_expression(codes):
