@@ -269,7 +269,8 @@ def test_identical_rows_are_scored_once_with_the_same_result(bench):
     np.testing.assert_array_equal(inverse, [0, 1, 0, 2, 1, 1])
     expected = np.array([model.predict(X[[i]])[0] for i in (5, 3, 5, 7, 3, 3)])
     np.testing.assert_allclose(model.predict(repeated), expected, rtol=1e-5)
-    np.testing.assert_allclose(model.predict_tier_proba(repeated)[[0, 2]], model.predict_tier_proba(X[[5, 5]]))
+    np.testing.assert_allclose(model.predict_tier_proba(repeated)[[0, 2]], model.predict_tier_proba(X[[5, 5]]),
+                               rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("tier_queries", ["tokens", "pooled"])
@@ -280,3 +281,28 @@ def test_tier_queries(bench, tier_queries):
     assert model.predict_tier_proba(X[100:110]).shape == (10, 5)
     with pytest.raises(ValueError, match="tier_queries"):
         NARRanker(tier_queries="mean").fit(X[:100], y[:100])
+
+
+class _RecordWeights(Callback):
+    def on_train_begin(self, net, **kwargs):
+        self.weights = []
+
+    def on_epoch_end(self, net, **kwargs):
+        self.weights.append([p.detach().clone() for p in net.module_.parameters()])
+
+
+def test_average_epochs_averages_the_last_weights(bench):
+    X, y, _ = bench
+    plain = NARRanker(random_state=0, callbacks=[("record", _RecordWeights())], **TINY).fit(X[:100], y[:100])
+    record = dict(plain.net_.callbacks_)["record"]
+    averaged = NARRanker(random_state=0, average_epochs=2, **TINY).fit(X[:100], y[:100])
+    # same seed, same trajectory: the average of the last two epochs' weights replaces the last
+    for weight, before, last in zip(averaged.net_.module_.parameters(), *record.weights[-2:]):
+        torch.testing.assert_close(weight, (before + last) / 2)
+    assert not np.allclose(averaged.predict(X[100:120]), plain.predict(X[100:120]))
+    one = NARRanker(random_state=0, average_epochs=1, **TINY).fit(X[:100], y[:100])
+    np.testing.assert_array_equal(one.predict(X[100:120]), plain.predict(X[100:120]))
+    # the tier embeddings are those of the averaged encoder, and no copy of the network is kept
+    assert dict(averaged.net_.callbacks_)["weight_averaging"].average_ is None
+    again = pickle.loads(pickle.dumps(averaged))
+    np.testing.assert_array_equal(again.predict_tier_proba(X[100:120]), averaged.predict_tier_proba(X[100:120]))

@@ -78,9 +78,9 @@ plt.show()
 # spends. The printed lines give each search's best validation accuracy and
 # the mean accuracy of its trainings after the 8 random cells both share.
 # The cells NAR's ranker chose did clearly better on average than random
-# search's draws in the run we made (58% against 50% on two torch threads;
+# search's draws in the run we made (82% against 50% on two torch threads;
 # the thread count changes the trainings slightly), and its best cell was
-# about 4 points better (98.1% against 93.8%). With so few cells, images and
+# about 3 points better (96.9% against 93.8%). With so few cells, images and
 # epochs the comparison is noisy. A real run would
 # train on all the data for 50-200 epochs (the benchmarks train 200), give
 # the search a budget of 100 or more cells, and spread the trainings over GPUs

@@ -9,9 +9,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
-from skorch.callbacks import LRScheduler, ProgressBar
+from skorch.callbacks import Callback, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import to_tensor
+from torch.optim.swa_utils import AveragedModel
 
 from ..metrics import kendall_tau
 from ..spaces._registry import token_layout
@@ -77,13 +78,46 @@ class WarmupInverseSqrt:
         return min(step / self.warmup_steps, (self.warmup_steps / step) ** 0.5)
 
 
+class _WeightAveraging(Callback):
+    """skorch callback: average the weights of the last ``n_epochs`` epochs of a fit.
+
+    At the end of each of those epochs the network's parameters are added to
+    torch's ``AveragedModel``; at the end of the last epoch the average
+    replaces them, before the net recomputes its tier embeddings. A fit that
+    stops early (``EarlyStopping``) keeps its last weights.
+    """
+
+    def __init__(self, n_epochs=0):
+        self.n_epochs = n_epochs
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.average_, self.epochs_ = None, 0
+
+    def on_epoch_end(self, net, **kwargs):
+        self.epochs_ += 1
+        if not self.n_epochs or self.epochs_ <= net.max_epochs - self.n_epochs:
+            return
+        if self.average_ is None:
+            self.average_ = AveragedModel(net.module_)
+        self.average_.update_parameters(net.module_)
+        if self.epochs_ == net.max_epochs:
+            with torch.no_grad():
+                for final, mean in zip(net.module_.parameters(), self.average_.module.parameters()):
+                    final.copy_(mean)
+
+    def on_train_end(self, net, **kwargs):
+        self.average_ = None  # a copy of the network: not kept with the fitted net
+
+
 class _NARNet(InterruptibleNetMixin, NeuralNet):
     """skorch net that keeps the network's tier embeddings up to date, through skorch's hooks.
 
     Each epoch starts a new running mean per tier; each training batch adds
     its detached encodings to the mean of their ground-truth tier. When
     training ends, the means are recomputed from the whole training set in
-    evaluation mode, so predictions use the final encoder.
+    evaluation mode, so predictions use the final encoder (the averaged
+    weights, with ``_WeightAveraging``, which runs before this at the end of
+    the last epoch).
     """
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
@@ -129,7 +163,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         Width of the transformer (must be divisible by ``n_heads``).
     n_heads : int, default=4
         Attention heads.
-    n_encoder_layers : int, default=2
+    n_encoder_layers : int, default=1
         Transformer encoder layers.
     n_decoder_layers : int, default=1
         Transformer decoder layers.
@@ -150,6 +184,11 @@ class NARRanker(RegressorMixin, BaseEstimator):
         ``benchmarks/ranking.py`` because the score head is what ranks).
     max_epochs : int, default=60
         Training epochs.
+    average_epochs : int, default=0
+        Average the network's weights over the last ``average_epochs``
+        epochs of each fit (stochastic weight averaging, Izmailov et al.,
+        2018, with torch's ``AveragedModel``) instead of keeping the last
+        ones; 0 keeps the last weights.
     batch_size : int, default=64
         Training batch size; the ranking loss uses every ordered pair in a batch.
     lr : float, default=2e-3
@@ -248,6 +287,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         "tier_queries": [StrOptions({"tokens", "pooled"})],
         "loss_factor": [Interval(Real, 0, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "average_epochs": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "warmup_steps": [Interval(Integral, 0, None, closed="left")],
@@ -277,6 +317,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         tier_queries=_NET["tier_queries"],
         loss_factor=10.0,
         max_epochs=60,
+        average_epochs=0,
         batch_size=64,
         lr=2e-3,
         warmup_steps=100,
@@ -302,6 +343,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         self.tier_queries = tier_queries
         self.loss_factor = loss_factor
         self.max_epochs = max_epochs
+        self.average_epochs = average_epochs
         self.batch_size = batch_size
         self.lr = lr
         self.warmup_steps = warmup_steps
@@ -403,6 +445,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
             # Plain attributes: skorch's set_params would re-initialise the net.
             # A new generator per call keeps continued fits reproducible.
             self.net_.max_epochs = self.max_epochs
+            dict(self.net_.callbacks_)["weight_averaging"].n_epochs = self.average_epochs
             self.net_.iterator_train__generator = torch.Generator().manual_seed(seed + len(self.net_.history))
         else:
             self.net_ = self._build_net(seed)
@@ -455,6 +498,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
                 lr_lambda=WarmupInverseSqrt(self.warmup_steps),
                 step_every="batch",
             )),
+            ("weight_averaging", _WeightAveraging(self.average_epochs)),
         ]
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))

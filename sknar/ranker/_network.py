@@ -41,7 +41,7 @@ class NARNetwork(nn.Module):
         Layout of the input: ``(batch, n_tokens, token_dim)``.
     n_tiers : int, default=5
         Number of quality tiers (tier 0 the best).
-    d_model, n_heads, n_encoder_layers, n_decoder_layers, dim_feedforward : int, default=32, 4, 2, 1, 64
+    d_model, n_heads, n_encoder_layers, n_decoder_layers, dim_feedforward : int, default=32, 4, 1, 1, 64
         Transformer sizes. These defaults, like all of this signature's, are
         :class:`~sknar.NARRanker`'s: it takes them from here.
     dropout : float, default=0.0
@@ -82,7 +82,7 @@ class NARNetwork(nn.Module):
     """
 
     def __init__(self, n_tokens, token_dim, n_tiers=5, d_model=32, n_heads=4,
-                 n_encoder_layers=2, n_decoder_layers=1, dim_feedforward=64,
+                 n_encoder_layers=1, n_decoder_layers=1, dim_feedforward=64,
                  dropout=0.0, head_hidden=128, n_op_codes=None, tier_queries="pooled"):
         super().__init__()
         if tier_queries not in ("tokens", "pooled"):

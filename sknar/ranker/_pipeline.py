@@ -22,7 +22,8 @@ def pad_to_token(values, token_dim):
     """Pad each row with zeros to ``token_dim`` values: one more token of the feature tensor."""
     if values.shape[1] > token_dim:
         raise ValueError(f"{values.shape[1]} proxies do not fit in one token of {token_dim} values.")
-    return np.hstack([values, np.zeros((len(values), token_dim - values.shape[1]))])
+    # float32 like the feature tensor, so that the union needs no conversion in the ranker
+    return np.hstack([values, np.zeros((len(values), token_dim - values.shape[1]))]).astype(np.float32)
 
 
 @validate_params(

@@ -23,7 +23,8 @@ class PaperStrategy(BaseStrategy):
     Parameters
     ----------
     estimator : Pipeline ending in a NARRanker, default=None
-        The ranker; by default the paper's inputs, the feature tensor alone:
+        The ranker; by default the paper's inputs, the feature tensor alone
+        (of each cell's isomorphism-class representative):
         ``make_ranker(space, dataset, proxies=None)``. Its ``random_state``
         parameters left at None are drawn from the search's.
     n_start : int, default=1000
