@@ -67,7 +67,9 @@ def test_a_space_without_networks_searches_with_the_default(chain):  # noqa: F81
 def test_token_helpers():
     values = np.array([[-(10.0 ** 30), 0.0, 9.0]])
     np.testing.assert_allclose(signed_log(values), [[-np.log1p(1e30), 0.0, np.log(10.0)]])
-    assert pad_to_token(values, 5).tolist() == [[-(10.0 ** 30), 0.0, 9.0, 0.0, 0.0]]
+    token = pad_to_token(values, 5)
+    assert token.dtype == np.float32  # like the feature tensor: the union stays float32
+    np.testing.assert_allclose(token, [[-(10.0 ** 30), 0.0, 9.0, 0.0, 0.0]], rtol=1e-7)
     with pytest.raises(ValueError, match="3 proxies do not fit in one token of 2 values"):
         pad_to_token(values, 2)
 
