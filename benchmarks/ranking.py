@@ -204,9 +204,9 @@ def protocol_table(runs):
             lines.append(f"| {dataset} | {model} | {runs_count} | " + " | ".join(cells)
                          + f" | {np.mean(fit) if fit else float('nan'):.1f} |")
     lines += ["", PUBLISHED_NOTE, "",
-              "Fit times are those of each part's own run: parts run with --workers 2 --threads 1 fit on one "
-              "core each (the JSON records workers and threads); the two-core timings of the default are in "
-              "ranking_speed.md."]
+              "Fit times come from each part's own run and compare only within a part: parts differ in cores "
+              "per fit (each part's JSON records its workers and torch threads); the two-core timings of the "
+              "default are in ranking_speed.md."]
     return "\n".join(lines)
 
 
