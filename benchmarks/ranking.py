@@ -149,8 +149,8 @@ def run_one(name, dataset, n_train, seed, proxies_cache=None, params=None):
 
 def table(runs):
     lines = [
-        "| dataset | n_train | model | runs | tau val | tau test | fit (s) | predict 15,625 (s) "
-        "| of which the model, on encoded cells (s) | peak RSS (MiB) |",
+        ("| dataset | n_train | model | runs | tau val | tau test | fit (s) | predict 15,625 (s) "
+         "| of which the model, on encoded cells (s) | peak RSS (MiB) |"),
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     keys = sorted({(r["dataset"], r["n_train"], r["model"]) for r in runs},
@@ -204,9 +204,9 @@ def protocol_table(runs):
             lines.append(f"| {dataset} | {model} | {runs_count} | " + " | ".join(cells)
                          + f" | {np.mean(fit) if fit else float('nan'):.1f} |")
     lines += ["", PUBLISHED_NOTE, "",
-              "Fit times come from each part's own run and compare only within a part: parts differ in cores "
-              "per fit (each part's JSON records its workers and torch threads); the two-core timings of the "
-              "default are in ranking_speed.md."]
+              ("Fit times come from each part's own run and compare only within a part: parts differ in cores "
+               "per fit (each part's JSON records its workers and torch threads); the two-core timings of the "
+               "default are in ranking_speed.md.")]
     return "\n".join(lines)
 
 
