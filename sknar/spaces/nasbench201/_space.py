@@ -1,7 +1,5 @@
 """The NAS-Bench-201 search space."""
 
-import itertools
-
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -13,7 +11,6 @@ from ._cell import (
     OPERATIONS,
     NASBench201Cell,
     _format,
-    _index_to_codes,
     _parse,
     _string_to_index,
     canonical_keys,
@@ -112,8 +109,7 @@ class NASBench201Space(SearchSpace):
 
     def enumerate(self):
         """Yield all 15,625 cell strings (lexicographic in operation codes)."""
-        for codes in itertools.product(range(len(OPERATIONS)), repeat=len(EDGES)):
-            yield _format(codes)
+        yield from cell_strings()
 
     def sample(self, n, *, random_state=None, replace=False):
         """Draw ``n`` cell strings uniformly at random.
@@ -135,8 +131,8 @@ class NASBench201Space(SearchSpace):
         if not replace and n > N_CELLS:
             raise ValueError(f"Cannot draw {n} distinct cells from a space of {N_CELLS}.")
         rng = check_random_state(random_state)
-        index = rng.choice(N_CELLS, size=n, replace=replace)
-        return [_format(codes) for codes in _index_to_codes(index)]
+        strings = cell_strings()
+        return [strings[i] for i in rng.choice(N_CELLS, size=n, replace=replace)]
 
     def neighbors(self, cell):
         """All 24 cells that differ from ``cell`` in exactly one edge's operation.
