@@ -69,7 +69,7 @@ PAPER = dict(
     d_model=128, n_heads=4, n_encoder_layers=6, n_decoder_layers=6, dim_feedforward=512,
     head_hidden=256, dropout=0.1, loss_factor=1.0, max_epochs=55, batch_size=128,
     lr=0.07 * 128 ** -0.5 * 30 ** -0.5, warmup_steps=30, weight_decay=0.01, op_token="numeric",
-    tier_queries="tokens",
+    tier_queries="tokens", drop_duplicate_tokens=False, edge_tokens=False,
 )
 
 

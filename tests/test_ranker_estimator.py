@@ -47,6 +47,30 @@ def test_fit_predict_shapes_and_attributes(bench):
     assert model.score(X[200:], y[200:]) == pytest.approx(kendall_tau(y[200:], model.predict(X[200:])))
 
 
+def test_distinct_tokens_and_edge_tokens(bench):
+    X, y, _ = bench
+    model = NARRanker(random_state=0, **TINY).fit(X[:200], y[:200])
+    # each stage's five cells repeat their costs: the operation token and 3 stages x (FLOPs, params)
+    np.testing.assert_array_equal(model.tokens_, [0, 1, 2, 11, 12, 21, 22])
+    np.testing.assert_array_equal(model.edge_entries_, [1, 2, 3, 6, 7, 11])  # the six edges
+    module = model.net_.module_
+    assert module.n_tokens == 7 and module.n_edges == 6 and module.attention_mask.shape == (12, 12)
+    scores = model.predict(X[200:])
+    # a repeated token is read once, so a copy that differs at predict time changes nothing
+    changed = X[200:].copy().reshape(-1, 31, 16)
+    changed[:, 3] += 1.0
+    np.testing.assert_array_equal(model.predict(changed.reshape(len(changed), -1)), scores)
+    model.set_params(warm_start=True, max_epochs=1).fit(X[200:400], y[200:400])
+    np.testing.assert_array_equal(model.tokens_, [0, 1, 2, 11, 12, 21, 22])
+
+    paper = NARRanker(random_state=0, drop_duplicate_tokens=False, edge_tokens=False, **TINY)
+    paper.fit(X[:200], y[:200])
+    np.testing.assert_array_equal(paper.tokens_, np.arange(31))
+    assert paper.edge_entries_ is None and paper.net_.module_.n_edges == 0
+    numeric = NARRanker(random_state=0, op_token="numeric", **TINY).fit(X[:200], y[:200])
+    assert numeric.edge_entries_ is None
+
+
 def test_learns_to_rank_nasbench201(bench):
     X, y, test_y = bench
     model = NARRanker(random_state=0, max_epochs=15).fit(X[:400], y[:400])
@@ -219,7 +243,7 @@ def test_network_defaults_have_one_source():
     import inspect
 
     network = {name: p.default for name, p in inspect.signature(NARNetwork).parameters.items()
-               if p.default is not inspect.Parameter.empty and name != "n_op_codes"}
+               if p.default is not inspect.Parameter.empty and name not in ("n_op_codes", "edge_entries")}
     ranker = NARRanker().get_params()
     assert {name: ranker[name] for name in network} == network
     assert network["d_model"] == 32 and network["dropout"] == 0.0
@@ -254,8 +278,16 @@ def test_optimizer_is_a_parameter(bench):
     X, y, _ = bench
     sgd = NARRanker(optimizer=torch.optim.SGD, lr=0.01, random_state=0, **TINY).fit(X[:100], y[:100])
     assert isinstance(sgd.net_.optimizer_, torch.optim.SGD)
-    assert isinstance(NARRanker(random_state=0, **TINY).fit(X[:100], y[:100]).net_.optimizer_,
-                      torch.optim.AdamW)
+    assert sgd.net_.optimizer_.defaults["foreach"]  # the vectorised step, where torch has one
+    adamw = NARRanker(random_state=0, **TINY).fit(X[:100], y[:100]).net_.optimizer_
+    assert isinstance(adamw, torch.optim.AdamW) and adamw.defaults["foreach"]
+
+    class Plain(torch.optim.SGD):  # an optimizer without the foreach option
+        def __init__(self, params, lr, weight_decay):
+            super().__init__(params, lr=lr, weight_decay=weight_decay)
+
+    plain = NARRanker(optimizer=Plain, lr=0.01, random_state=0, **TINY).fit(X[:100], y[:100])
+    assert isinstance(plain.net_.optimizer_, Plain) and not plain.net_.optimizer_.defaults["foreach"]
 
 
 def test_identical_rows_are_scored_once_with_the_same_result(bench):

@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from sknar.ranker import NARLoss, NARNetwork
+from sknar.ranker._network import edge_attention_mask
 
 
 def _network(**kwargs):
@@ -68,6 +69,40 @@ def test_operation_token_is_categorical():
     codes = torch.nn.functional.one_hot(X[:, 0].long(), 8).float().flatten(1)
     torch.testing.assert_close(net.embed_ops(codes)[1] - net.embed_ops(codes)[0],
                                net.embed_ops.weight[:, 1 * 8 + 4] - net.embed_ops.weight[:, 1 * 8 + 0])
+
+
+# NAS-Bench-201's six edges as entries source * 4 + target of its 4 x 4 operation matrix
+EDGES = [1, 2, 3, 6, 7, 11]
+
+
+def test_edge_attention_mask_joins_edges_that_share_a_node():
+    mask = edge_attention_mask(2, EDGES, 4)
+    assert mask.shape == (8, 8) and not mask[:2].any() and not mask[:, :2].any()
+    edges = mask[2:, 2:]
+    # 0->1 and 2->3 share no node, nor do 0->2 and 1->3, nor 0->3 and 1->2; every other pair does
+    blocked = {(EDGES.index(a), EDGES.index(b))
+               for a, b in [(1, 11), (11, 1), (2, 7), (7, 2), (3, 6), (6, 3)]}
+    assert {tuple(pair) for pair in edges.nonzero().tolist()} == blocked
+
+
+@pytest.mark.parametrize("graph_attention", [True, False])
+def test_edge_tokens_attend_along_the_graph(graph_attention):
+    net = _network(n_op_codes=8, edge_entries=EDGES, graph_attention=graph_attention)
+    assert not hasattr(net, "embed_ops")
+    X = torch.zeros(2, 31, 16)
+    X[:, 0, EDGES] = 3.0
+    X[1, 0, 11] = 1.0  # edge 2->3 becomes skip_connect
+    encoded = net.encode(X)
+    assert encoded.shape == (2, 30 + 6, 16)
+    edge_0_to_1, edge_2_to_3 = 30 + EDGES.index(1), 30 + EDGES.index(11)
+    assert not torch.allclose(encoded[0, edge_2_to_3], encoded[1, edge_2_to_3])
+    # one encoder layer: edge 0->1 sees edge 2->3 only when the attention does not follow the graph
+    assert torch.allclose(encoded[0, edge_0_to_1], encoded[1, edge_0_to_1]) == graph_attention
+    logits, scores, _ = net(X)
+    assert logits.shape == (2, 5) and scores.shape == (2,)
+    assert net.score_head[0].in_features == 36 * 16
+    with pytest.raises(ValueError, match="edge_entries needs n_op_codes"):
+        _network(edge_entries=EDGES)
 
 
 def test_loss_is_cross_entropy_plus_pairwise_logistic():

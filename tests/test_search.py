@@ -78,10 +78,14 @@ def test_search_by_dataset_name_and_default_strategy_settings():
 
 def test_nar_evaluates_better_cells_than_its_random_start(objective):
     strategy = NARStrategy(SMALL, n_start=20, n_candidates=60, refit_epochs=3)
-    result = search(objective, strategy=strategy, budget=100, random_state=3)
-    scores = np.asarray(result.scores)
-    assert scores[20:].mean() > scores[:20].mean() + 3
-    assert result.validation_rank <= 10  # 100 random cells reach rank ~150 on average
+    gains, ranks = [], []
+    for seed in range(4):  # one seed's gain ranges from about 2 to 10 points
+        result = search(objective, strategy=strategy, budget=100, random_state=seed)
+        scores = np.asarray(result.scores)
+        gains.append(scores[20:].mean() - scores[:20].mean())
+        ranks.append(result.validation_rank)
+    assert np.mean(gains) > 3
+    assert np.median(ranks) <= 10  # 100 random cells reach rank ~150 on average
 
 
 def test_paper_strategy_samples_after_its_random_start(objective):

@@ -189,7 +189,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         epochs of each fit (stochastic weight averaging, Izmailov et al.,
         2018, with torch's ``AveragedModel``) instead of keeping the last
         ones; 0 keeps the last weights.
-    batch_size : int, default=64
+    batch_size : int, default=32
         Training batch size; the ranking loss uses every ordered pair in a batch.
     lr : float, default=2e-3
         Peak learning rate of the optimizer.
@@ -197,7 +197,10 @@ class NARRanker(RegressorMixin, BaseEstimator):
         Batches of linear warm-up before the inverse square-root decay of the
         Transformer schedule (0 keeps the rate constant).
     optimizer : torch optimizer class, default=torch.optim.AdamW
-        The optimizer; it must accept ``lr`` and ``weight_decay``.
+        The optimizer; it must accept ``lr`` and ``weight_decay``. Where it
+        has torch's ``foreach`` option, its vectorised implementation is
+        used (on a CPU, torch's default is a loop over the parameters, about
+        a tenth of a training step here).
     weight_decay : float, default=0.01
         The optimizer's weight decay.
     train_split : skorch.dataset.ValidSplit, callable or None, default=None
@@ -205,6 +208,22 @@ class NARRanker(RegressorMixin, BaseEstimator):
         sample; ``ValidSplit(0.2)`` holds a fifth out and records
         ``valid_loss`` each epoch, which skorch's ``EarlyStopping`` and
         ``Checkpoint`` monitor.
+    drop_duplicate_tokens : bool, default=True
+        Encode each distinct token once: a token equal to an earlier one in
+        every training sample is left out (NAS-Bench-201's feature tensor
+        repeats each stage's costs over the stage's five cells, so its 31
+        tokens hold 7 distinct ones). False encodes every token, as the
+        paper does.
+    edge_tokens : bool, default=True
+        When the first token holds operation codes (see ``op_token``), encode
+        it as one token per edge, an entry of its operation matrix that holds
+        an operation in some training sample (NAS-Bench-201: 6 edges), with
+        a learned embedding per edge (see :class:`~sknar.ranker.NARNetwork`'s
+        ``edge_entries``). False embeds the first token whole, as the paper
+        does.
+    graph_attention : bool, default=True
+        With edge tokens, an edge attends only to the edges that share a node
+        with it (and to the other tokens): the attention sees the graph.
     op_token : {"auto", "categorical", "numeric"}, default="auto"
         Whether the first token holds integer operation codes (channel 0 of
         the feature tensor) to embed as categories. ``"auto"`` decides from
@@ -246,6 +265,11 @@ class NARRanker(RegressorMixin, BaseEstimator):
         Token layout of the inputs.
     categorical_op_token_ : bool
         Whether the first token is embedded as operation codes.
+    tokens_ : ndarray of int64
+        The tokens encoded (all, or the distinct ones with
+        ``drop_duplicate_tokens``), by position in the input.
+    edge_entries_ : ndarray of int64 or None
+        The entries of the first token encoded as edge tokens, or None.
     history_ : skorch.History
         Per-epoch training history (loss, duration).
 
@@ -285,6 +309,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         "head_hidden": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "tier_queries": [StrOptions({"tokens", "pooled"})],
+        "graph_attention": ["boolean"],
         "loss_factor": [Interval(Real, 0, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "average_epochs": [Interval(Integral, 0, None, closed="left")],
@@ -294,6 +319,8 @@ class NARRanker(RegressorMixin, BaseEstimator):
         "optimizer": [type],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "train_split": [ValidSplit, callable, None],
+        "drop_duplicate_tokens": ["boolean"],
+        "edge_tokens": ["boolean"],
         "op_token": [StrOptions({"auto", "categorical", "numeric"})],
         "token_dim": [Interval(Integral, 1, None, closed="left"), None],
         "device": [str, torch.device],
@@ -318,12 +345,15 @@ class NARRanker(RegressorMixin, BaseEstimator):
         loss_factor=10.0,
         max_epochs=60,
         average_epochs=0,
-        batch_size=64,
+        batch_size=32,
         lr=2e-3,
         warmup_steps=100,
         optimizer=torch.optim.AdamW,
         weight_decay=0.01,
         train_split=None,
+        drop_duplicate_tokens=True,
+        edge_tokens=True,
+        graph_attention=_NET["graph_attention"],
         op_token="auto",
         token_dim=None,
         device="cpu",
@@ -341,6 +371,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         self.head_hidden = head_hidden
         self.dropout = dropout
         self.tier_queries = tier_queries
+        self.graph_attention = graph_attention
         self.loss_factor = loss_factor
         self.max_epochs = max_epochs
         self.average_epochs = average_epochs
@@ -350,6 +381,8 @@ class NARRanker(RegressorMixin, BaseEstimator):
         self.optimizer = optimizer
         self.weight_decay = weight_decay
         self.train_split = train_split
+        self.drop_duplicate_tokens = drop_duplicate_tokens
+        self.edge_tokens = edge_tokens
         self.op_token = op_token
         self.token_dim = token_dim
         self.device = device
@@ -438,6 +471,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
             self._check_op_token(X)
         else:
             self._set_layout(X, token_dim_3d)
+        X = self._select_tokens(X)
         tiers, self.tier_boundaries_ = assign_tiers(y, self.n_tiers)
         targets = np.column_stack([tiers, y]).astype(np.float32)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
@@ -483,6 +517,21 @@ class NARRanker(RegressorMixin, BaseEstimator):
         self.categorical_op_token_ = self.op_token == "categorical" or (
             self.op_token == "auto" and codes_ok
         )
+        tokens = X.reshape(len(X), self.n_tokens_, self.token_dim_)
+        self.tokens_ = np.arange(self.n_tokens_)
+        if self.drop_duplicate_tokens:  # first copies: the operation token stays first
+            self.tokens_ = _unique_rows(tokens.transpose(1, 0, 2).reshape(self.n_tokens_, -1))[0]
+        self.edge_entries_ = None
+        if self.edge_tokens and self.categorical_op_token_:
+            entries = np.flatnonzero(tokens[:, 0].any(axis=0))
+            self.edge_entries_ = entries if len(entries) else None
+
+    def _select_tokens(self, X):
+        """Keep the tokens in ``tokens_`` (2-D in, 2-D out)."""
+        if len(self.tokens_) == self.n_tokens_:
+            return X
+        tokens = X.reshape(len(X), self.n_tokens_, self.token_dim_)[:, self.tokens_]
+        return tokens.reshape(len(X), -1)
 
     def _check_op_token(self, X):
         if self.categorical_op_token_ and not _is_op_codes(X[:, : self.token_dim_]):
@@ -513,9 +562,11 @@ class NARRanker(RegressorMixin, BaseEstimator):
                         "split: pass train_split=ValidSplit(...) or monitor a training metric "
                         "such as 'train_loss'."
                     )
+        # torch picks the per-parameter loop on a CPU unless asked
+        vectorised = {"optimizer__foreach": True} if "foreach" in inspect.signature(self.optimizer).parameters else {}
         return _NARNet(
             module=NARNetwork,
-            module__n_tokens=self.n_tokens_,
+            module__n_tokens=len(self.tokens_),
             module__token_dim=self.token_dim_,
             module__n_tiers=self.n_tiers,
             module__d_model=self.d_model,
@@ -526,11 +577,14 @@ class NARRanker(RegressorMixin, BaseEstimator):
             module__dropout=self.dropout,
             module__head_hidden=self.head_hidden,
             module__n_op_codes=_N_OP_CODES if self.categorical_op_token_ else None,
+            module__edge_entries=None if self.edge_entries_ is None else self.edge_entries_.tolist(),
             module__tier_queries=self.tier_queries,
+            module__graph_attention=self.graph_attention,
             criterion=NARLoss,
             criterion__loss_factor=self.loss_factor,
             optimizer=self.optimizer,
             optimizer__weight_decay=self.weight_decay,
+            **vectorised,
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
@@ -550,6 +604,7 @@ class NARRanker(RegressorMixin, BaseEstimator):
         if token_dim_3d is not None and token_dim_3d != self.token_dim_:
             raise ValueError(f"X has tokens of {token_dim_3d} values, the ranker was fitted on {self.token_dim_}.")
         self._check_op_token(X)
+        X = self._select_tokens(X)
         # Identical rows are scored once: with canonical features (isomorphic cells share
         # them) NAS-Bench-201's 15,625 cells have 6,466 distinct rows.
         first, inverse = _unique_rows(X)

@@ -19,6 +19,24 @@ def sinusoidal_positions(n_positions, d_model):
     return table
 
 
+def edge_attention_mask(n_other, entries, side):
+    """Encoder attention mask (True: may not attend) that lets edge tokens see the graph.
+
+    The sequence is ``n_other`` ordinary tokens followed by one token per edge,
+    ``entries`` being each edge's flat index ``source * side + target`` in the
+    ``side x side`` operation matrix. An edge token attends to the ordinary
+    tokens and to the edges that share a node with it; ordinary tokens attend
+    to everything.
+    """
+    n = n_other + len(entries)
+    mask = torch.zeros(n, n, dtype=torch.bool)
+    nodes = [set(divmod(int(entry), side)) for entry in entries]
+    for i, ends in enumerate(nodes):
+        for j, other in enumerate(nodes):
+            mask[n_other + i, n_other + j] = not ends & other
+    return mask
+
+
 class NARNetwork(nn.Module):
     """Tier-aware transformer ranker (Guo et al., 2022).
 
@@ -55,11 +73,24 @@ class NARNetwork(nn.Module):
         and a linear map of their raw values could not tell ``none`` (0) from
         ``skip_connect`` (1) and ``avg_pool_3x3`` (4) without learning
         thresholds. The other tokens are embedded linearly from their values.
+    edge_entries : sequence of int or None, default=None
+        With ``n_op_codes``: the first token is not embedded whole but as one
+        token per listed entry of its operation matrix (an edge of the cell:
+        entry ``source * side + target`` of a ``side x side`` matrix, ``side``
+        the square root of ``token_dim``), the embedding of the edge's
+        operation code plus a learned embedding of the edge. None (the
+        paper's) embeds the first token whole.
+    graph_attention : bool, default=True
+        With ``edge_entries``: in the encoder an edge token attends to the
+        other tokens and only to the edges that share a node with it, so
+        the attention sees the graph (when ``token_dim`` is a square).
+        False lets it attend to every token.
     tier_queries : {"pooled", "tokens"}, default="pooled"
         What the decoder decodes for each tier. ``"tokens"`` (the paper's):
-        the tier embedding as a sequence of ``n_tokens`` vectors, so the
-        decoder runs on ``n_tiers * n_tokens`` queries per architecture and
-        the tier projection reads ``n_tokens * d_model`` values. ``"pooled"``:
+        the tier embedding as a sequence, one vector per encoded token
+        (``n_sequence`` of them, see :meth:`encode`), so the decoder runs on
+        ``n_tiers * n_sequence`` queries per architecture and the tier
+        projection reads ``n_sequence * d_model`` values. ``"pooled"``:
         the mean of that sequence, one query per tier and a projection of
         ``d_model`` values. The decoder then costs a small fraction of a
         training step instead of about two thirds, at the same Kendall tau in
@@ -79,20 +110,45 @@ class NARNetwork(nn.Module):
     >>> logits, scores, encoded = net(torch.zeros(3, 31 * 16))
     >>> tuple(logits.shape), tuple(scores.shape), tuple(encoded.shape)
     ((3, 5), (3,), (3, 31, 8))
+
+    With the operation token split into NAS-Bench-201's six edges (entries
+    of its 4 x 4 operation matrix), 30 other tokens and 6 edges are encoded:
+
+    >>> edges = [1, 2, 3, 6, 7, 11]
+    >>> net = NARNetwork(n_tokens=31, token_dim=16, d_model=8, n_heads=2, n_op_codes=8,
+    ...                  edge_entries=edges)
+    >>> tuple(net.encode(torch.zeros(3, 31 * 16)).shape)
+    (3, 36, 8)
     """
 
     def __init__(self, n_tokens, token_dim, n_tiers=5, d_model=32, n_heads=4,
                  n_encoder_layers=1, n_decoder_layers=1, dim_feedforward=64,
-                 dropout=0.0, head_hidden=128, n_op_codes=None, tier_queries="pooled"):
+                 dropout=0.0, head_hidden=128, n_op_codes=None, edge_entries=None,
+                 graph_attention=True, tier_queries="pooled"):
         super().__init__()
         if tier_queries not in ("tokens", "pooled"):
             raise ValueError(f"tier_queries must be 'tokens' or 'pooled', got {tier_queries!r}.")
+        if edge_entries is not None and (n_op_codes is None or not len(edge_entries)):
+            raise ValueError("edge_entries needs n_op_codes and at least one entry.")
         self.n_tokens, self.n_tiers, self.d_model = n_tokens, n_tiers, d_model
         self.n_op_codes, self.tier_queries = n_op_codes, tier_queries
+        self.n_edges = 0 if edge_entries is None else len(edge_entries)
+        # the encoded sequence: the op token, or its edges after the other tokens
+        n_sequence = n_tokens + self.n_edges - (1 if self.n_edges else 0)
         self.embed = nn.Linear(token_dim, d_model)
-        if n_op_codes is not None:
+        if n_op_codes is not None and not self.n_edges:
             self.embed_ops = nn.Linear(token_dim * n_op_codes, d_model)
         self.register_buffer("positions", sinusoidal_positions(n_tokens, d_model), persistent=False)
+        if self.n_edges:
+            self.register_buffer("edge_entries", torch.as_tensor(edge_entries, dtype=torch.long),
+                                 persistent=False)
+            side = math.isqrt(token_dim)
+            self.register_buffer(
+                "attention_mask",
+                edge_attention_mask(n_tokens - 1, edge_entries, side)
+                if graph_attention and side * side == token_dim else None,
+                persistent=False,
+            )
         self.input_norm = nn.LayerNorm(d_model)
         self.encoder = nn.TransformerEncoder(
             nn.TransformerEncoderLayer(d_model, n_heads, dim_feedforward, dropout, batch_first=True),
@@ -103,18 +159,21 @@ class NARNetwork(nn.Module):
             nn.TransformerDecoderLayer(d_model, n_heads, dim_feedforward, dropout, batch_first=True),
             n_decoder_layers,
         )
-        flat = n_tokens * d_model
+        flat = n_sequence * d_model
         self.tier_head = nn.Sequential(
             nn.Linear(flat if tier_queries == "tokens" else d_model, head_hidden, bias=False), nn.ReLU(), nn.Linear(head_hidden, n_tiers)
         )
         self.score_head = nn.Sequential(nn.Linear(flat, head_hidden), nn.ReLU(), nn.Linear(head_hidden, 1))
         # Tier embeddings used by the decoder, and the running sums that build them.
-        self.register_buffer("tier_embeddings", torch.zeros(n_tiers, n_tokens, d_model))
-        self.register_buffer("tier_sums", torch.zeros(n_tiers, n_tokens, d_model))
+        self.register_buffer("tier_embeddings", torch.zeros(n_tiers, n_sequence, d_model))
+        self.register_buffer("tier_sums", torch.zeros(n_tiers, n_sequence, d_model))
         self.register_buffer("tier_counts", torch.zeros(n_tiers))
         for parameter in self.parameters():
             if parameter.dim() > 1:
                 nn.init.xavier_uniform_(parameter)
+        if self.n_edges:  # after the Xavier initialisation: torch's embedding default, N(0, 1)
+            self.embed_edge_ops = nn.Embedding(n_op_codes, d_model)
+            self.edge_positions = nn.Parameter(0.1 * torch.randn(self.n_edges, d_model))
 
     def encode(self, X):
         """Encode architectures into one ``d_model`` vector per token.
@@ -126,24 +185,29 @@ class NARNetwork(nn.Module):
 
         Returns
         -------
-        encoded : tensor of shape (batch, n_tokens, d_model)
-            The transformer encoder's output.
+        encoded : tensor of shape (batch, n_sequence, d_model)
+            The transformer encoder's output: one vector per token, or with
+            ``edge_entries``, per token but the first and then per edge.
         """
         X = X.reshape(X.shape[0], self.n_tokens, -1)
         if self.n_op_codes is None:
-            tokens = self.embed(X)
+            tokens = self.embed(X) + self.positions
+        elif self.n_edges:
+            edges = self.embed_edge_ops(X[:, 0, self.edge_entries].long()) + self.edge_positions
+            tokens = torch.cat([self.embed(X[:, 1:]) + self.positions[1:], edges], dim=1)
+            return self.encoder(self.input_norm(tokens), mask=self.attention_mask)
         else:
             codes = F.one_hot(X[:, 0].long(), self.n_op_codes).to(X.dtype).flatten(1)
             tokens = torch.cat([self.embed_ops(codes)[:, None], self.embed(X[:, 1:])], dim=1)
-        tokens = self.input_norm(tokens + self.positions)
-        return self.encoder(tokens)
+            tokens = tokens + self.positions
+        return self.encoder(self.input_norm(tokens))
 
     def score(self, encoded):
         """Scalar ranking score per architecture (higher is better).
 
         Parameters
         ----------
-        encoded : tensor of shape (batch, n_tokens, d_model)
+        encoded : tensor of shape (batch, n_sequence, d_model)
             Output of :meth:`encode`.
 
         Returns
@@ -158,7 +222,7 @@ class NARNetwork(nn.Module):
 
         Parameters
         ----------
-        encoded : tensor of shape (batch, n_tokens, d_model)
+        encoded : tensor of shape (batch, n_sequence, d_model)
             Output of :meth:`encode`.
 
         Returns
@@ -186,8 +250,8 @@ class NARNetwork(nn.Module):
         Parameters
         ----------
         tiers : tensor of shape (n_tiers, n_queries, d_model)
-            ``n_queries`` is ``n_tokens``, or 1 with pooled tier queries.
-        memory : tensor of shape (batch, n_tokens, d_model)
+            ``n_queries`` is ``n_sequence``, or 1 with pooled tier queries.
+        memory : tensor of shape (batch, n_sequence, d_model)
 
         Returns
         -------
@@ -222,7 +286,7 @@ class NARNetwork(nn.Module):
             See :meth:`classify`.
         scores : tensor of shape (batch,)
             See :meth:`score`.
-        encoded : tensor of shape (batch, n_tokens, d_model)
+        encoded : tensor of shape (batch, n_sequence, d_model)
             See :meth:`encode`.
         """
         encoded = self.encode(X)
@@ -240,7 +304,7 @@ class NARNetwork(nn.Module):
 
         Parameters
         ----------
-        encoded : tensor of shape (batch, n_tokens, d_model)
+        encoded : tensor of shape (batch, n_sequence, d_model)
             Encodings of a training batch (detached here).
         tiers : tensor of int64 of shape (batch,)
             Their ground-truth tiers.
