@@ -78,7 +78,7 @@ plt.show()
 # spends. The printed lines give each search's best validation accuracy and
 # the mean accuracy of its trainings after the 8 random cells both share.
 # The cells NAR's ranker chose did clearly better on average than random
-# search's draws in the run we made (82% against 50% on two torch threads;
+# search's draws in the run we made (68% against 50% on two torch threads;
 # the thread count changes the trainings slightly), and its best cell was
 # about 3 points better (96.9% against 93.8%). With so few cells, images and
 # epochs the comparison is noisy. A real run would

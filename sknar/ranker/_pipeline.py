@@ -48,7 +48,7 @@ def make_ranker(space="nasbench201", dataset="cifar10", *, proxies="auto", proxy
     to the token size), ranked by :class:`~sknar.NARRanker`. The proxies
     raise the ranker's Kendall tau on NAS-Bench-201 by about 0.1 at 100
     training cells and 0.04 at 1,000 (``benchmarks/zero_cost.py``), and on
-    the NAS-Bench-101 sample from 0.69 to 0.74 (NASLib's values,
+    the NAS-Bench-101 sample from 0.75 to 0.76 (NASLib's values,
     ``benchmarks/ranking_nb101.py``). They cost about 0.1 s a NAS-Bench-201
     network on two CPU cores and about 6 s a NAS-Bench-101 network on one
     (``proxy_params={"device": "cuda"}`` helps), once per isomorphism class.
