@@ -11,7 +11,8 @@ Models: ``nar`` (NARRanker defaults on FeatureTensorEncoder), ``nar-paper``
 heads, 55 epochs, batch 128, AdamW with the Transformer warm-up, loss factor
 1, operation codes embedded as raw values as in the reference code), and the
 baselines ``rf`` (RandomForestRegressor) and ``hgb``
-(HistGradientBoostingRegressor) on OneHotOpsEncoder features.
+(HistGradientBoostingRegressor) on OneHotOpsEncoder features; ``rf+zc`` is
+``rf`` given also the default pipeline's proxies token.
 
 ``nar+iso`` is ``nar`` on the feature tensor of each cell's isomorphism-class
 representative (``FeatureTensorEncoder(canonical=True)``).
@@ -93,6 +94,17 @@ def _model(name, dataset, seed, params=None):
                                  canonical=name == "nar+zc", **params)
     if name == "rf":
         return OneHotOpsEncoder(), RandomForestRegressor(n_estimators=500, n_jobs=2, random_state=seed)
+    if name == "rf+zc":  # the baseline given the default pipeline's proxies token
+        from sklearn.pipeline import Pipeline
+
+        from sknar import make_ranker
+        from zero_cost import PrecomputedProxies
+
+        memory = PrecomputedProxies(dataset, PROXIES_CACHE)
+        features = make_ranker(dataset=dataset, proxy_params={"memory": memory})["features"]
+        features.set_params(tensor=OneHotOpsEncoder())
+        forest = RandomForestRegressor(n_estimators=500, n_jobs=2, random_state=seed)
+        return None, Pipeline([("features", features), ("ranker", forest)])
     if name == "hgb":
         return OneHotOpsEncoder(), HistGradientBoostingRegressor(random_state=seed)
     raise ValueError(name)

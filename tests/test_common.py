@@ -1,6 +1,7 @@
 """scikit-learn's estimator checks over every public estimator, found by discovery."""
 
 import pytest
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -12,21 +13,23 @@ ESTIMATORS = dict(all_estimators())
 
 def _instance(name):
     """A fast instance of each estimator: the ranker small enough for the checks' many fits."""
+    ranker = NARRanker(d_model=8, n_heads=2, dim_feedforward=16, head_hidden=16,
+                       max_epochs=2, batch_size=16, random_state=0)
     if name == "NARRanker":
-        return NARRanker(d_model=8, n_heads=2, dim_feedforward=16, head_hidden=16,
-                         max_epochs=2, batch_size=16, random_state=0)
+        return ranker
+    if name == "BlendedRanker":
+        return ESTIMATORS[name](ranker, RandomForestRegressor(n_estimators=5, random_state=0), random_state=0)
     return ESTIMATORS[name]()
 
 
 # Checks each estimator is expected to fail, and why (as imbalanced-learn keeps them).
-EXPECTED_FAILED_CHECKS = {
-    "NARRanker": {
-        "check_methods_subset_invariance": (
-            "float32 torch kernels block batches differently, so scores of a subset differ "
-            "from those of the full batch in the 7th significant digit"
-        ),
-    },
+_SUBSET = {
+    "check_methods_subset_invariance": (
+        "float32 torch kernels block batches differently, so scores of a subset differ "
+        "from those of the full batch in the 7th significant digit"
+    ),
 }
+EXPECTED_FAILED_CHECKS = {"NARRanker": _SUBSET, "BlendedRanker": _SUBSET}
 
 
 def _expected_failed_checks(estimator):
@@ -34,7 +37,7 @@ def _expected_failed_checks(estimator):
 
 
 def test_discovery_finds_every_estimator():
-    assert set(ESTIMATORS) == {"FeatureTensorEncoder", "NARRanker", "OneHotOpsEncoder", "TierSampler",
+    assert set(ESTIMATORS) == {"BlendedRanker", "FeatureTensorEncoder", "NARRanker", "OneHotOpsEncoder", "TierSampler",
                                "ZeroCostEncoder"}
 
 

@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
@@ -14,10 +14,10 @@ from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import to_tensor
 from torch.optim.swa_utils import AveragedModel
 
-from ..metrics import kendall_tau
 from ..spaces._registry import token_layout
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._torch import InterruptibleNetMixin, TrainingInterrupted, check_device
+from ._base import RankerMixin
 from ._network import NARLoss, NARNetwork
 from ._tiers import assign_tiers
 
@@ -142,7 +142,7 @@ class _NARNet(InterruptibleNetMixin, NeuralNet):
                 self.module_.update_tier_embeddings(encoded, tiers)
 
 
-class NARRanker(RegressorMixin, BaseEstimator):
+class NARRanker(RankerMixin, BaseEstimator):
     """Neural Architecture Ranker: a tier-aware transformer that ranks architectures.
 
     The training accuracies are sorted and cut into ``n_tiers`` equal-sized
@@ -663,27 +663,3 @@ class NARRanker(RegressorMixin, BaseEstimator):
         tiers : ndarray of int64, shape (n_samples,)
         """
         return self.predict_tier_proba(X).argmax(axis=1)
-
-    def score(self, X, y, sample_weight=None):
-        """Kendall's tau between :meth:`predict` and ``y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : None
-            Not supported; must be None.
-
-        Returns
-        -------
-        tau : float
-        """
-        if sample_weight is not None:
-            raise ValueError("NARRanker.score does not support sample_weight.")
-        return kendall_tau(y, self.predict(X))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # A tier-aware ranker needs more samples and epochs than the checks' toy data.
-        tags.regressor_tags.poor_score = True
-        return tags

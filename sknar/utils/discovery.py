@@ -49,7 +49,7 @@ def all_estimators():
     --------
     >>> from sknar.utils import all_estimators
     >>> [name for name, _ in all_estimators()]
-    ['FeatureTensorEncoder', 'NARRanker', 'OneHotOpsEncoder', 'TierSampler', 'ZeroCostEncoder']
+    ['BlendedRanker', 'FeatureTensorEncoder', 'NARRanker', 'OneHotOpsEncoder', 'TierSampler', 'ZeroCostEncoder']
     """
     from sklearn.base import BaseEstimator
 
