@@ -32,9 +32,9 @@ def test_the_weight_moves_from_the_ranker_to_the_forest(data):
     assert kendall_tau(ranker_only.ranker_.predict(X), ranker_only.predict(X)) == pytest.approx(1.0)
     forest_only = clone(ranker_only).set_params(forest_weight=1.0).fit(X, y)
     assert kendall_tau(forest_only.forest_.predict(X), forest_only.predict(X)) == pytest.approx(1.0)
-    # the default forest: seeded from random_state, 300 trees on 30% of the features
+    # the default forest: seeded from random_state, 50 trees on 30% of the features
     assert isinstance(forest_only.forest_, RandomForestRegressor)
-    assert forest_only.forest_.n_estimators == 300 and forest_only.forest_.max_features == 0.3
+    assert forest_only.forest_.n_estimators == 50 and forest_only.forest_.max_features == 0.3
 
 
 def test_blend_is_the_weighted_sum_of_training_standardised_scores(data):
@@ -102,3 +102,38 @@ def test_make_ranker_blends_on_request_and_the_tier_sampler_reads_the_blend():
     # the tier sampler reads the blend's tiers and scores
     sampler = TierSampler(model).fit(bench.data[:100], bench.target[:100])
     assert len(sampler.sample(5, random_state=0)) == 5
+
+
+def test_a_warm_started_ranker_continues_and_a_cold_one_restarts(data):
+    X, y = data
+    model = _blend(0.3).fit(X, y)
+    first = model.ranker_
+    model.fit(X, y)
+    assert model.ranker_ is not first and len(model.ranker_.history_) == 3  # cloned afresh
+    model.set_params(ranker__warm_start=True, ranker__max_epochs=2).fit(X, y)
+    warm = model.ranker_
+    assert len(warm.history_) == 5 and warm.max_epochs == 2  # 3 epochs, then 2 more
+    model.fit(X[:60], y[:60])
+    assert model.ranker_ is warm and len(warm.history_) == 7
+    assert model.predict(X).shape == (80,)
+
+
+def test_nar_strategy_continues_the_blended_ranker():
+    from sknar.search import NARStrategy, search
+    from sknar.search._strategy import History
+    from sknar.spaces import NASBench201Space
+
+    bench = fetch_nasbench201("cifar10")
+    estimator = make_ranker(proxies=None, forest_weight=0.3, **QUICK)
+    strategy = NARStrategy(estimator, n_start=20, n_candidates=30, refit_epochs=1)
+    strategy.setup(NASBench201Space(), "cifar10")
+    history = History(strategy.space_)
+    for cell, score in zip(bench.data[:40], bench.target[:40]):
+        history.add(cell, score)
+    rng = np.random.RandomState(0)
+    strategy._refit(history, rng)
+    first = strategy.estimator_["ranker"].ranker_
+    strategy._refit(history, rng)  # a later round: one more epoch of the same network
+    assert strategy.estimator_["ranker"].ranker_ is first and len(first.history_) == QUICK["max_epochs"] + 1
+    result = search("cifar10", strategy=strategy, budget=40, random_state=0)
+    assert result.n_queries == 40

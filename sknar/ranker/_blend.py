@@ -31,11 +31,11 @@ class BlendedRanker(MetaEstimatorMixin, RankerMixin, BaseEstimator):
 
     A forest on the zero-cost proxies generalises from few cells in another
     way than the transformer does. On NAS-Bench-201 with the default ranker
-    pipeline, a weight of 0.3 raises Kendall tau by 0.014 to 0.021 at 78
+    pipeline, a weight of 0.3 raises Kendall tau by 0.014 to 0.020 at 78
     training cells and by 0.002 to 0.004 at 1,563 on the three datasets
     (``benchmarks/ranking.py --protocol``). On two CPU cores it fits 1,000
-    cells in 17 to 21 s against the default pipeline's 15 s, and ranks
-    15,625 encoded cells in about 0.5 s against 0.1 s
+    cells in about 17 s against the default pipeline's 15 s, and ranks
+    15,625 encoded cells in about 0.2 s against 0.1 s
     (``results/ranking_speed_blend.md``). Use it through
     ``make_ranker(forest_weight=0.3)``.
 
@@ -48,11 +48,13 @@ class BlendedRanker(MetaEstimatorMixin, RankerMixin, BaseEstimator):
     ----------
     ranker : estimator, default=None
         The ranker; None means :class:`NARRanker` with its defaults. A clone
-        is fitted.
+        is fitted; when the ranker's ``warm_start`` is True, a later fit
+        continues that clone instead (with the ranker's current settings),
+        as the NAR search strategy's rounds expect.
     forest : estimator, default=None
-        The second model; None means ``RandomForestRegressor(n_estimators=300,
+        The second model; None means ``RandomForestRegressor(n_estimators=50,
         max_features=0.3)`` seeded from ``random_state``. A clone is fitted
-        on the features flattened to 2-D.
+        afresh on each fit, on the features flattened to 2-D.
     forest_weight : float in [0, 1], default=0.3
         Weight of the forest's standardised predictions; 0 keeps the ranker's
         order.
@@ -124,10 +126,15 @@ class BlendedRanker(MetaEstimatorMixin, RankerMixin, BaseEstimator):
         """
         flat = self._flatten(X)
         flat, y = validate_data(self, flat, y, dtype=np.float32, y_numeric=True)
-        self.ranker_ = clone(self.ranker if self.ranker is not None else NARRanker()).fit(X, y)
+        ranker = self.ranker if self.ranker is not None else NARRanker()
+        if getattr(ranker, "warm_start", False) and hasattr(self, "ranker_"):
+            # continue the fitted ranker, with the settings given since (as NARStrategy's rounds do)
+            self.ranker_.set_params(**ranker.get_params(deep=False)).fit(X, y)
+        else:
+            self.ranker_ = clone(ranker).fit(X, y)
         if self.forest is None:
             seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-            forest = RandomForestRegressor(n_estimators=300, max_features=0.3, random_state=seed)
+            forest = RandomForestRegressor(n_estimators=50, max_features=0.3, random_state=seed)
         else:
             forest = clone(self.forest)
         self.forest_ = forest.fit(flat, y)

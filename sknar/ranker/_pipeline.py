@@ -84,9 +84,9 @@ def make_ranker(space="nasbench201", dataset="cifar10", *, proxies="auto", proxy
         Above 0, the final step is a :class:`~sknar.ranker.BlendedRanker`:
         the ranker's scores blended with those of a random forest on the same
         features, with this weight. 0.3 raises Kendall tau on NAS-Bench-201
-        by 0.014 to 0.021 at 78 training cells and by 0.002 to 0.004 at
-        1,563 (``benchmarks/ranking.py --protocol``), at 2 to 6 s more to
-        fit 1,000 cells and 0.4 s more to rank 15,625 on two CPU cores.
+        by 0.014 to 0.020 at 78 training cells and by 0.002 to 0.004 at
+        1,563 (``benchmarks/ranking.py --protocol``), at about 2 s more to
+        fit 1,000 cells and 0.1 s more to rank 15,625 on two CPU cores.
     **ranker_params
         Parameters of the :class:`~sknar.NARRanker`.
 
