@@ -138,7 +138,7 @@ class BlendedRanker(MetaEstimatorMixin, RankerMixin, BaseEstimator):
         else:
             forest = clone(self.forest)
         self.forest_ = forest.fit(flat, y)
-        scores = np.column_stack([self.ranker_.predict(X), self.forest_.predict(flat)])
+        scores = self._scores(X, flat)
         constant = np.ptp(scores, axis=0) == 0  # its std would be rounding error
         self.scales_ = np.array([scores.mean(axis=0), np.where(constant, 1.0, scores.std(axis=0))]).T
         return self
@@ -161,10 +161,13 @@ class BlendedRanker(MetaEstimatorMixin, RankerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         flat = validate_data(self, self._flatten(X), dtype=np.float32, reset=False)
-        first, inverse = _unique_rows(flat)  # identical rows (isomorphic cells) predicted once
-        scores = np.column_stack([self.ranker_.predict(X), self.forest_.predict(flat[first])[inverse]])
-        standard = (scores - self.scales_[:, 0]) / self.scales_[:, 1]
+        standard = (self._scores(X, flat) - self.scales_[:, 0]) / self.scales_[:, 1]
         return standard @ np.array([1.0 - self.forest_weight, self.forest_weight])
+
+    def _scores(self, X, flat):
+        """The ranker's and the forest's predictions, one column each."""
+        first, inverse = _unique_rows(flat)  # identical rows (isomorphic cells) go through the forest once
+        return np.column_stack([self.ranker_.predict(X), self.forest_.predict(flat[first])[inverse]])
 
     @available_if(_ranker_has("predict_tier"))
     def predict_tier(self, X):
