@@ -278,16 +278,24 @@ def test_optimizer_is_a_parameter(bench):
     X, y, _ = bench
     sgd = NARRanker(optimizer=torch.optim.SGD, lr=0.01, random_state=0, **TINY).fit(X[:100], y[:100])
     assert isinstance(sgd.net_.optimizer_, torch.optim.SGD)
-    assert sgd.net_.optimizer_.defaults["foreach"]  # the vectorised step, where torch has one
+    assert sgd.net_.optimizer_.defaults["fused"]  # the fused step, where torch has one
     adamw = NARRanker(random_state=0, **TINY).fit(X[:100], y[:100]).net_.optimizer_
-    assert isinstance(adamw, torch.optim.AdamW) and adamw.defaults["foreach"]
+    assert isinstance(adamw, torch.optim.AdamW) and adamw.defaults["fused"] and not adamw.defaults["foreach"]
 
-    class Plain(torch.optim.SGD):  # an optimizer without the foreach option
+    class Foreach(torch.optim.AdamW):  # an optimizer with foreach but no fused option
+        def __init__(self, params, lr, weight_decay, foreach=None):
+            super().__init__(params, lr=lr, weight_decay=weight_decay, foreach=foreach)
+
+    foreach = NARRanker(optimizer=Foreach, random_state=0, **TINY).fit(X[:100], y[:100]).net_.optimizer_
+    assert foreach.defaults["foreach"] and not foreach.defaults["fused"]
+
+    class Plain(torch.optim.SGD):  # an optimizer with neither option
         def __init__(self, params, lr, weight_decay):
             super().__init__(params, lr=lr, weight_decay=weight_decay)
 
     plain = NARRanker(optimizer=Plain, lr=0.01, random_state=0, **TINY).fit(X[:100], y[:100])
-    assert isinstance(plain.net_.optimizer_, Plain) and not plain.net_.optimizer_.defaults["foreach"]
+    assert isinstance(plain.net_.optimizer_, Plain)
+    assert not plain.net_.optimizer_.defaults["foreach"] and not plain.net_.optimizer_.defaults["fused"]
 
 
 def test_identical_rows_are_scored_once_with_the_same_result(bench):
