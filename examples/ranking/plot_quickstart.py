@@ -64,5 +64,5 @@ plt.show()
 # From 500 trained cells the ranker orders the 15,125 unseen ones well, on
 # validation and on test accuracy alike, and its tier classifier agrees with
 # its scores: the predicted best tier gathers the cells with the highest
-# scores and accuracies (89.3% on average here), the worst tier the weakest
-# cells (69.9% on average), among them those that barely train.
+# scores and accuracies (89.2% on average here), the worst tier the weakest
+# cells (69.8% on average), among them those that barely train.
