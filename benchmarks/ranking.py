@@ -29,8 +29,9 @@ network, once; see ``results/zero_cost.md``).
 n in {78, 156, 469, 781, 1563} random cells, trained on the ``cifar10-valid``
 validation accuracy, Kendall tau against test accuracy over all 15,625 cells
 (as those papers report) and over the held-out cells, every labelled cell
-counted (nothing held out beyond the n), next to the published rows; it
-writes ``results/ranking_protocol.{json,md}``. Parts run separately
+counted (nothing held out beyond the n), next to the published rows and
+a row of the label itself (every cell's validation accuracy against its
+test accuracy); it writes ``results/ranking_protocol.{json,md}``. Parts run separately
 (``--datasets``, ``--seeds``, ``--name``) are joined with ``--merge NAME...``.
 
 ``--params JSON`` gives the nar models other NARRanker settings, an ablation
@@ -65,6 +66,10 @@ PUBLISHED = {
 }
 PUBLISHED_NOTE = ("NAR-Former and NN-Former report about 0.85-0.89 at 781-1563 cells, after 3,000-4,000 "
                   "GPU epochs and with 200-1,024 extra labelled cells for checkpoint selection.")
+TIMING_NOTE = ("Times are this run's, one fit at a time on the machine's two cores. This shared machine's "
+               "speed drifts between runs: the same default fit of 1,000 cells has averaged 14.9 s in one run and "
+               "25.0 s in another, so compare times within a run (the speed records, ranking_speed*.md, time "
+               "one model alone).")
 PROXIES_CACHE = None  # set by --proxies-cache
 PAPER = dict(
     d_model=128, n_heads=4, n_encoder_layers=6, n_decoder_layers=6, dim_feedforward=512,
@@ -183,7 +188,24 @@ def table(runs):
             f"{stat('tau_test', 3)} | {stat('fit_s', 1)} | {stat('predict_s', 3)} | "
             f"{stat('predict_ranker_s', 3)} | {stat('peak_rss_mb', 0)} |"
         )
+    lines += ["", TIMING_NOTE]
     return "\n".join(lines)
+
+
+def label_tau(dataset):
+    """Kendall tau of every cell's validation accuracy against its test accuracy.
+
+    How well the training label itself ranks test accuracy: a model trained
+    on the label passes it only by averaging the label's noise out. On
+    CIFAR-10 the label comes from other training runs (``cifar10-valid``)
+    than the test accuracy, so it is lower there than on CIFAR-100 and
+    ImageNet16-120, where both come from one run.
+    """
+    from sknar.datasets import fetch_nasbench201
+    from sknar.metrics import kendall_tau
+
+    bench = fetch_nasbench201(dataset)
+    return kendall_tau(bench.test_target, bench.target)
 
 
 def protocol_table(runs):
@@ -199,6 +221,10 @@ def protocol_table(runs):
             for paper, figures in PUBLISHED.items():
                 cells = [f"{figures[n]:.3f}" if n in figures else "" for n in ns]
                 lines.append(f"| {dataset} | {paper} | published | " + " | ".join(cells) + " | |")
+        if models:
+            reference = f"{label_tau(dataset):.3f}"
+            lines.append(f"| {dataset} | label: the validation accuracy itself | all cells | "
+                         + " | ".join([reference] * len(ns)) + " | |")
         for model in models:
             group = {n: [r for r in runs if (r["dataset"], r["model"], r["n_train"]) == (dataset, model, n)]
                      for n in ns}
@@ -216,6 +242,10 @@ def protocol_table(runs):
             lines.append(f"| {dataset} | {model} | {runs_count} | " + " | ".join(cells)
                          + f" | {np.mean(fit) if fit else float('nan'):.1f} |")
     lines += ["", PUBLISHED_NOTE, "",
+              ("The label row ranks every cell by its validation accuracy, the training label: a model trained "
+               "on the label passes it only by averaging the label's noise out. On CIFAR-10 the label and the "
+               "test accuracy come from different training runs (cifar10-valid and cifar10), so the row is lower "
+               "there than on the other two datasets, where both come from one run."), "",
               ("Fit times come from each part's own run and compare only within a part: parts differ in cores "
                "per fit (each part's JSON records its workers and torch threads); the two-core timings of the "
                "default are in ranking_speed.md.")]
