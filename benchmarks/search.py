@@ -15,7 +15,8 @@ rank, and the wall time until that budget was spent. Then ``nar`` against
 Run ``python benchmarks/search.py`` (all of it in one process), or split it:
 ``--datasets``, ``--first-seed``/``--seeds`` and ``--name`` select a part,
 ``--threads`` sets torch's threads, and ``--merge NAME...`` joins the saved
-parts into ``results/search.{json,md,png}``. ``--nar-params JSON`` runs only
+parts into ``results/search.{json,md,png}`` (a later part's runs replace an
+earlier part's of the same dataset, strategy and seed). ``--nar-params JSON`` runs only
 ``nar`` with other settings, for ablations of its defaults.
 
 NAR replays the table with ``NARStrategy(proxies=None)``: the feature
@@ -351,8 +352,12 @@ def main():
         return
     if args.merge:
         parts = [json.loads((RESULTS / f"{name}.runs.json").read_text()) for name in args.merge]
-        runs = [r for part in parts for r in part["runs"]]
-        nb101 = [r for part in parts for r in part["nasbench101"]]
+        runs, nb101 = [], []
+        for part in parts:  # a later part's runs replace earlier ones of the same dataset, strategy and seed
+            new = {(r["dataset"], r["strategy"], r["seed"]) for r in part["runs"]}
+            runs = [r for r in runs if (r["dataset"], r["strategy"], r["seed"]) not in new] + part["runs"]
+            new = {(r["strategy"], r["seed"]) for r in part["nasbench101"]}
+            nb101 = [r for r in nb101 if (r["strategy"], r["seed"]) not in new] + part["nasbench101"]
         report(args.name, runs, nb101, {"machine": [p["machine"] for p in parts], "parts": args.merge})
         return
     if args.threads:
