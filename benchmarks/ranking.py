@@ -46,6 +46,7 @@ part of the grid it runs on. Writes ``results/ranking.json`` and ``.md``.
 """
 
 import argparse
+import functools
 import json
 import os
 import time
@@ -192,6 +193,7 @@ def table(runs):
     return "\n".join(lines)
 
 
+@functools.lru_cache
 def label_tau(dataset):
     """Kendall tau of every cell's validation accuracy against its test accuracy.
 
