@@ -16,8 +16,9 @@ Run ``python benchmarks/search.py`` (all of it in one process), or split it:
 ``--datasets``, ``--first-seed``/``--seeds`` and ``--name`` select a part,
 ``--threads`` sets torch's threads, and ``--merge NAME...`` joins the saved
 parts into ``results/search.{json,md,png}`` (a later part's runs replace an
-earlier part's of the same dataset, strategy and seed). ``--nar-params JSON`` runs only
-``nar`` with other settings, for ablations of its defaults.
+earlier part's of the same dataset, strategy and seed). ``--strategies``
+runs some of the four (a part that reruns one), and ``--nar-params JSON``
+runs only ``nar`` with other settings, for ablations of its defaults.
 
 NAR replays the table with ``NARStrategy(proxies=None)``: the feature
 tensor alone, since scoring a network costs more than a lookup.
@@ -335,6 +336,8 @@ def main():
     parser.add_argument("--budget", type=int, default=max(BUDGETS))
     parser.add_argument("--nasbench101", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    parser.add_argument("--strategies", nargs="+", default=list(STRATEGIES), choices=STRATEGIES,
+                        help="run only these of the standard strategies")
     parser.add_argument("--nar-params", type=json.loads, default=None, metavar="JSON",
                         help="run only nar, with these NARStrategy parameters (an ablation)")
     parser.add_argument("--proxies", default=None, metavar="CACHE", type=Path,
@@ -366,7 +369,7 @@ def main():
         torch.set_num_threads(args.threads)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     runs, nb101 = [], []
-    strategies = STRATEGIES if args.nar_params is None else [NARStrategy(**args.nar_params)]
+    strategies = args.strategies if args.nar_params is None else [NARStrategy(**args.nar_params)]
     for dataset in args.datasets:
         runs += run_nasbench201(dataset, seeds, args.budget, strategies[:1] if args.proxies else strategies,
                                 args.proxies)
@@ -376,7 +379,8 @@ def main():
         nb101 = run_nasbench101(seeds)
     (RESULTS / f"{args.name}.runs.json").write_text(json.dumps({"machine": machine(), "runs": runs,
                                                                "nasbench101": nb101}))
-    report(args.name, runs, nb101, {"machine": machine(), "seeds": list(seeds), "nar_params": args.nar_params})
+    report(args.name, runs, nb101, {"machine": machine(), "seeds": list(seeds), "strategies": args.strategies,
+                                    "nar_params": args.nar_params})
 
 
 if __name__ == "__main__":
